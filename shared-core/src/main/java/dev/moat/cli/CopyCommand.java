@@ -1,0 +1,64 @@
+package dev.moat.cli;
+
+import dev.moat.image.ImageLocation;
+import dev.moat.signing.SignatureLayout;
+import dev.moat.stage.CopyRequest;
+import dev.moat.stage.CopyStage;
+import dev.moat.stage.StageContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "copy", mixinStandardHelpOptions = true,
+    description = "Mirror an image between registries, OCI layouts and docker archives: verify the source, sign at the destination.")
+final class CopyCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE") String source;
+
+  @Parameters(index = "1", paramLabel = "DESTINATION") String destination;
+
+  @Option(names = "--sign-key", paramLabel = "KEY", description = "Sign the copy at the destination with this private key.")
+  String signKey;
+
+  @Option(names = "--verify-key", paramLabel = "KEY", description = "Verify the source with this public key first; refuse to copy if it fails. Repeatable.")
+  List<String> verifyKeys = new ArrayList<>();
+
+  @Option(names = "--threshold", paramLabel = "N", defaultValue = "1", description = "Distinct verify keys that must have signed. Default: ${DEFAULT-VALUE}.")
+  int threshold;
+
+  @Option(names = "--copy-signatures", description = "Carry the source's existing signatures (both layouts) to the destination.")
+  boolean copySignatures;
+
+  @Option(names = "--all-tags", description = "Mirror every tag of the source repository.")
+  boolean allTags;
+
+  @Option(names = "--signature-layout", paramLabel = "LAYOUT", defaultValue = "both", description = "legacy, bundle or both. Default: ${DEFAULT-VALUE}.")
+  String layout;
+
+  @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Signed annotation on the destination signature. Repeatable.")
+  Map<String, String> annotations = new LinkedHashMap<>();
+
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "Blobs copied at once. Default: ${DEFAULT-VALUE}.")
+  int parallelism;
+
+  @Mixin RegistryOptionsMixin registry;
+  @Mixin OutputOptionsMixin output;
+
+  @Override
+  public Integer call() throws Exception {
+    CopyRequest request = new CopyRequest(ImageLocation.parse(source), ImageLocation.parse(destination), signKey, verifyKeys, threshold,
+        copySignatures, allTags, SignatureLayout.parse(layout), annotations, parallelism, registry.settings());
+    var err = spec.commandLine().getErr();
+    return output.publish(new CopyStage().run(request, StageContext.fromProcess(), output.listener(err)), spec.commandLine().getOut(), err);
+  }
+}

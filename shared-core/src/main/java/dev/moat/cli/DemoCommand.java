@@ -1,0 +1,151 @@
+package dev.moat.cli;
+
+import dev.moat.Failure;
+import dev.moat.MoatException;
+import dev.moat.image.ImageBuilder;
+import dev.moat.image.ImageLocation;
+import dev.moat.image.Manifest;
+import dev.moat.image.OciLayout;
+import dev.moat.signing.SignatureLayout;
+import dev.moat.signing.key.GeneratedKey;
+import dev.moat.signing.key.KeyFormat;
+import dev.moat.signing.key.KeyPairWriter;
+import dev.moat.stage.CopyRequest;
+import dev.moat.stage.CopyStage;
+import dev.moat.stage.RegistrySettings;
+import dev.moat.stage.SignRequest;
+import dev.moat.stage.SignStage;
+import dev.moat.stage.StageContext;
+import dev.moat.stage.StageListener;
+import dev.moat.stage.StageResult;
+import dev.moat.stage.VerifyRequest;
+import dev.moat.stage.VerifyStage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The main job on built-in defaults, needing nothing but a JDK: build a small image into an OCI layout,
+ * sign it, verify it, mirror it into a second layout verifying the source and re-signing with another
+ * key, verify the copy, and show that the publisher's key alone does not vouch for the mirror.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run sign → verify → copy (verify + re-sign) → verify on a built-in image.")
+final class DemoCommand implements Callable<Integer> {
+
+  private static final String MARKER = ".moat-demo";
+  private static final String DEMO_PASSPHRASE = "moat-demo-passphrase";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dir", paramLabel = "DIR", defaultValue = "moat-demo", description = "Where the demo writes its files. Default: ${DEFAULT-VALUE}.")
+  Path dir;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    prepare(dir);
+    StageContext context = new StageContext(Map.of(), what -> DEMO_PASSPHRASE.toCharArray(), Clock.systemUTC());
+    StageListener listener = new StageListener() {
+      @Override
+      public void info(String message) {
+        out.println("    " + message);
+      }
+
+      @Override
+      public void warn(String message) {
+        out.println("    warning: " + message);
+      }
+    };
+
+    out.println("1. Generating two ECDSA P-256 key pairs");
+    GeneratedKey publisher = KeyPairWriter.generate(dir.resolve("publisher"), KeyFormat.COSIGN, DEMO_PASSPHRASE.toCharArray());
+    GeneratedKey mirror = KeyPairWriter.generate(dir.resolve("mirror"), KeyFormat.PKCS8, null);
+    out.println("    publisher: " + publisher.privateKey() + " (cosign's encrypted format, passphrase '" + DEMO_PASSPHRASE + "'), " + publisher.publicKey());
+    out.println("    mirror:    " + mirror.privateKey() + " (PKCS#8), " + mirror.publicKey());
+
+    out.println("2. Building a small image into an OCI layout");
+    Path sourceDir = dir.resolve("source");
+    Manifest image = new ImageBuilder()
+        .layer(List.of(new ImageBuilder.File("etc/os-release", "NAME=\"Moat demo\"\nID=moat-demo\n".getBytes(StandardCharsets.UTF_8), 0644)))
+        .layer(List.of(new ImageBuilder.File("usr/local/bin/hello", "#!/bin/sh\necho hello from a signed image\n".getBytes(StandardCharsets.UTF_8), 0755)))
+        .entrypoint(List.of("/usr/local/bin/hello"))
+        .label("org.opencontainers.image.title", "moat-demo")
+        .writeTo(OciLayout.openOrCreate(sourceDir), "demo");
+    ImageLocation source = ImageLocation.parse("oci:" + sourceDir + ":demo");
+    out.println("    " + source + " → " + image.digest());
+
+    out.println("3. Signing it with the publisher key (both cosign layouts)");
+    expectPass(new SignStage().run(new SignRequest(source, publisher.privateKey().toString(), Map.of("pipeline", "moat-demo"),
+        java.util.EnumSet.allOf(SignatureLayout.class), RegistrySettings.defaults()), context, listener), out);
+
+    out.println("4. Verifying it with the publisher's public key");
+    expectPass(new VerifyStage().run(new VerifyRequest(source, List.of(publisher.publicKey().toString()), 1, RegistrySettings.defaults()), context, listener), out);
+
+    out.println("5. Mirroring it into a second layout: verify with the publisher key, re-sign with the mirror key");
+    ImageLocation copy = ImageLocation.parse("oci:" + dir.resolve("mirror") + ":demo");
+    expectPass(new CopyStage().run(new CopyRequest(source, copy, mirror.privateKey().toString(), List.of(publisher.publicKey().toString()), 1,
+        false, false, java.util.EnumSet.allOf(SignatureLayout.class), Map.of("mirrored-from", source.toString()), 4, RegistrySettings.defaults()),
+        context, listener), out);
+
+    out.println("6. Verifying the copy with the mirror's public key");
+    expectPass(new VerifyStage().run(new VerifyRequest(copy, List.of(mirror.publicKey().toString()), 1, RegistrySettings.defaults()), context, listener), out);
+
+    out.println("7. Checking that the publisher key alone does not vouch for the mirror (its signatures were not carried)");
+    StageResult refused = new VerifyStage().run(new VerifyRequest(copy, List.of(publisher.publicKey().toString()), 1, RegistrySettings.defaults()), context, listener);
+    if (refused.passed()) {
+      throw new MoatException(Failure.INTERNAL, "the mirror verified with the publisher key, which never signed it", "");
+    }
+    out.println("    rejected as expected (exit code " + refused.failure().exitCode() + "): " + refused.message());
+
+    out.println();
+    out.println("Done. Files are in " + dir.toAbsolutePath() + ":");
+    out.println("  source/    the image and its signatures (tags demo, " + image.digest().tagForm() + ".sig, " + image.digest().tagForm() + ")");
+    out.println("  mirror/    the copy, signed with the mirror key");
+    out.println("  *.key *.pub  the key pairs");
+    out.println("Try: ./moat verify oci:" + dir.resolve("mirror") + ":demo --key " + mirror.publicKey());
+    return 0;
+  }
+
+  private static void expectPass(StageResult result, PrintWriter out) throws MoatException {
+    if (!result.passed()) {
+      throw new MoatException(result.failure(), "demo step failed: " + result.message(), "");
+    }
+    out.println("    ✓ " + result.message());
+  }
+
+  private static void prepare(Path dir) throws MoatException {
+    try {
+      if (Files.exists(dir)) {
+        if (!Files.exists(dir.resolve(MARKER))) {
+          try (Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+              throw new MoatException(Failure.INVALID_INPUT, dir + " exists and was not written by moat demo", "give another --dir or remove it");
+            }
+          }
+        } else {
+          try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+              Files.delete(p);
+            }
+          }
+        }
+      }
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(MARKER), "written by moat demo; the next run deletes this directory\n");
+    } catch (IOException e) {
+      throw new MoatException(Failure.UNREACHABLE, "cannot prepare " + dir + ": " + e.getMessage(), "check the path and its permissions");
+    }
+  }
+}

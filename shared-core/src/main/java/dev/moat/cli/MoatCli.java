@@ -1,0 +1,73 @@
+package dev.moat.cli;
+
+import dev.moat.Failure;
+import dev.moat.MoatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code moat} command line: the first client of the stage API, and what the Tekton tasks and actions run. */
+@Command(
+    name = "moat",
+    mixinStandardHelpOptions = true,
+    versionProvider = MoatCli.Version.class,
+    description = "Security stages for CI/CD pipelines.",
+    subcommands = {SignCommand.class, VerifyCommand.class, CopyCommand.class, KeyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 unreachable, 4 authentication, 5 not found, 6 key,",
+        "7 protocol, 10 no signature, 11 invalid signature, 12 unknown key, 13 digest mismatch, 14 threshold not met."})
+public final class MoatCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the CLI with the given streams; returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new MoatCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof MoatException moat) {
+        commandLine.getErr().println("moat: " + moat.oneLine());
+        if (moat.failure() == Failure.INTERNAL) {
+          e.printStackTrace(commandLine.getErr());
+        }
+        return moat.failure().exitCode();
+      }
+      commandLine.getErr().println("moat: internal error: " + e);
+      e.printStackTrace(commandLine.getErr());
+      return Failure.INTERNAL.exitCode();
+    });
+    cli.setParameterExceptionHandler((e, a) -> {
+      CommandLine c = e.getCommandLine();
+      c.getErr().println("moat: " + e.getMessage());
+      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
+      return Failure.INVALID_INPUT.exitCode();
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reads the version Maven wrote into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = MoatCli.class.getResourceAsStream("/moat-version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"moat " + p.getProperty("version", "unknown")};
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.moat.signing;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.moat.Failure;
+import dev.moat.MoatException;
+import dev.moat.image.Descriptor;
+import dev.moat.image.Digest;
+import dev.moat.image.ImageRepository;
+import dev.moat.image.Json;
+import dev.moat.image.Manifest;
+import dev.moat.image.MediaTypes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * cosign's legacy signature layout (SIGNATURE_SPEC.md): an image manifest tagged {@code sha256-<hex>.sig}
+ * in the image's repository, one layer per signature. Each layer is a simple-signing payload of media type
+ * {@code application/vnd.dev.cosign.simplesigning.v1+json} with the base64 signature in the annotation
+ * {@code dev.cosignproject.cosign/signature}. A new signature is appended; existing ones are kept.
+ */
+public final class CosignSignatureLayout {
+
+  public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+  /** Moat's unsigned hint of which key signed: the SHA-256 of its SubjectPublicKeyInfo. */
+  public static final String KEY_ID_ANNOTATION = "dev.moat/key-id";
+  static final int MAX_PAYLOAD = 1024 * 1024;
+
+  private CosignSignatureLayout() {}
+
+  public static String tag(Digest image) {
+    return image.tagForm() + ".sig";
+  }
+
+  /** Appends a signature; returns the digest of the new signature manifest. */
+  public static Digest append(ImageRepository repository, Digest image, byte[] payload, byte[] signature, String keyId) throws MoatException {
+    String tag = tag(image);
+    Optional<Manifest> existing = repository.findManifest(tag);
+    List<ObjectNode> layers = new ArrayList<>();
+    String b64 = Base64.getEncoder().encodeToString(signature);
+    Descriptor payloadBlob = Descriptor.of(SimpleSigningPayload.MEDIA_TYPE, payload);
+    if (existing.isPresent() && !existing.get().isIndex()) {
+      for (var node : existing.get().json().path("layers")) {
+        if (node.path("digest").asText().equals(payloadBlob.digest().toString())
+            && node.path("annotations").path(SIGNATURE_ANNOTATION).asText().equals(b64)) {
+          return existing.get().digest();
+        }
+        layers.add((ObjectNode) node.deepCopy());
+      }
+    }
+    repository.pushBlob(payloadBlob, () -> new ByteArrayInputStream(payload));
+    ObjectNode layer = Json.MAPPER.createObjectNode();
+    layer.put("mediaType", SimpleSigningPayload.MEDIA_TYPE);
+    layer.put("size", payload.length);
+    layer.put("digest", payloadBlob.digest().toString());
+    ObjectNode annotations = layer.putObject("annotations");
+    annotations.put(SIGNATURE_ANNOTATION, b64);
+    if (keyId != null) {
+      annotations.put(KEY_ID_ANNOTATION, keyId);
+    }
+    layers.add(layer);
+
+    ObjectNode config = Json.MAPPER.createObjectNode();
+    config.put("architecture", "");
+    config.put("created", "0001-01-01T00:00:00Z");
+    config.putArray("history").addObject().put("created", "0001-01-01T00:00:00Z");
+    config.put("os", "");
+    ObjectNode rootfs = config.putObject("rootfs");
+    rootfs.put("type", "layers");
+    ArrayNode diffIds = rootfs.putArray("diff_ids");
+    layers.forEach(l -> diffIds.add(l.path("digest").asText()));
+    config.putObject("config");
+    byte[] configBytes = Json.bytes(config);
+    Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configBytes);
+    repository.pushBlob(configBlob, () -> new ByteArrayInputStream(configBytes));
+
+    ObjectNode manifest = Json.MAPPER.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+    ObjectNode configNode = manifest.putObject("config");
+    configNode.put("mediaType", MediaTypes.OCI_CONFIG);
+    configNode.put("size", configBytes.length);
+    configNode.put("digest", configBlob.digest().toString());
+    ArrayNode layerArray = manifest.putArray("layers");
+    layers.forEach(layerArray::add);
+    byte[] bytes = Json.bytes(manifest);
+    Manifest signatureManifest = Json.manifest(bytes, MediaTypes.OCI_MANIFEST, "the signature manifest");
+    repository.pushManifest(signatureManifest, tag);
+    return signatureManifest.digest();
+  }
+
+  /** Reads every signature stored for {@code image}; unreadable layers are returned with a null claimed digest. */
+  public static List<StoredSignature> read(ImageRepository repository, Digest image) throws MoatException {
+    String tag = tag(image);
+    Optional<Manifest> manifest = repository.findManifest(tag);
+    if (manifest.isEmpty() || manifest.get().isIndex()) {
+      return List.of();
+    }
+    List<StoredSignature> found = new ArrayList<>();
+    int i = 0;
+    for (Descriptor layer : manifest.get().layers()) {
+      String location = repository.describe() + ":" + tag + " layer " + i++;
+      if (!SimpleSigningPayload.MEDIA_TYPE.equals(layer.mediaType())) {
+        continue;
+      }
+      Map<String, String> annotations = layer.annotationsOrEmpty();
+      byte[] signature;
+      try {
+        signature = Base64.getDecoder().decode(annotations.getOrDefault(SIGNATURE_ANNOTATION, ""));
+      } catch (IllegalArgumentException e) {
+        signature = new byte[0];
+      }
+      if (layer.size() > MAX_PAYLOAD) {
+        throw new MoatException(Failure.PROTOCOL, location + " is a payload of " + layer.size() + " bytes, over Moat's 1 MiB limit", "");
+      }
+      byte[] payload = readBlob(repository, layer, location);
+      Digest claimed = null;
+      Map<String, String> signedAnnotations = Map.of();
+      try {
+        SimpleSigningPayload parsed = SimpleSigningPayload.parse(payload, location);
+        claimed = parsed.manifestDigest();
+        signedAnnotations = parsed.annotations();
+      } catch (MoatException e) {
+        // an unreadable payload cannot verify; it is reported as a bad signature
+      }
+      found.add(new StoredSignature(SignatureLayout.LEGACY, location, payload, signature, claimed,
+          annotations.get(KEY_ID_ANNOTATION), new LinkedHashMap<>(signedAnnotations)));
+    }
+    return found;
+  }
+
+  static byte[] readBlob(ImageRepository repository, Descriptor blob, String location) throws MoatException {
+    try (InputStream in = repository.openBlob(blob)) {
+      byte[] bytes = in.readNBytes(MAX_PAYLOAD + 1);
+      if (bytes.length > MAX_PAYLOAD) {
+        throw new MoatException(Failure.PROTOCOL, location + " is over Moat's 1 MiB limit", "");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new MoatException(Failure.UNREACHABLE, "cannot read " + location + ": " + e.getMessage(), "try again");
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.moat.signing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.moat.Failure;
+import dev.moat.MoatException;
+import dev.moat.image.Descriptor;
+import dev.moat.image.Digest;
+import dev.moat.image.ImageRepository;
+import dev.moat.image.Json;
+import dev.moat.image.Manifest;
+import dev.moat.image.MediaTypes;
+import dev.moat.image.ReferrersIndex;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * cosign's bundle layout (BUNDLE_SPEC.md): a Sigstore bundle v0.3 stored as the single layer of an OCI 1.1
+ * artifact manifest whose {@code subject} is the image, found through the referrers API or its fallback
+ * tag. Moat signs, as cosign v3 does, a DSSE envelope around an in-toto Statement v1 whose subject is the
+ * image digest and whose predicate type is {@code https://sigstore.dev/cosign/sign/v1}; the user's
+ * annotations are the subject's annotations. The bundle's verification material is a public-key hint
+ * (the key's SHA-256 fingerprint) with no transparency-log entry: key-based signing, no Rekor.
+ *
+ * <p>Reading also accepts message-signature bundles whose message digest is the image manifest digest.
+ */
+public final class SigstoreBundleLayout {
+
+  public static final String BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+  public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+  public static final String PREDICATE_TYPE = "https://sigstore.dev/cosign/sign/v1";
+  private static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
+
+  private SigstoreBundleLayout() {}
+
+  /** The in-toto statement Moat signs for an image. */
+  public static byte[] statement(String name, Digest image, Map<String, String> annotations) {
+    ObjectNode statement = Json.MAPPER.createObjectNode();
+    statement.put("_type", STATEMENT_TYPE);
+    ObjectNode subject = statement.putArray("subject").addObject();
+    subject.put("name", name);
+    subject.putObject("digest").put("sha256", image.hex());
+    if (!annotations.isEmpty()) {
+      ObjectNode a = subject.putObject("annotations");
+      new TreeMap<>(annotations).forEach(a::put);
+    }
+    statement.put("predicateType", PREDICATE_TYPE);
+    statement.putObject("predicate");
+    return Json.bytes(statement);
+  }
+
+  /** The bundle JSON for a DSSE signature over {@code statement}. */
+  public static byte[] bundle(byte[] statement, byte[] signature, String keyId) {
+    ObjectNode bundle = Json.MAPPER.createObjectNode();
+    bundle.put("mediaType", BUNDLE_MEDIA_TYPE);
+    ObjectNode material = bundle.putObject("verificationMaterial");
+    material.putObject("publicKey").put("hint", keyId);
+    material.putArray("tlogEntries");
+    ObjectNode envelope = bundle.putObject("dsseEnvelope");
+    envelope.put("payload", Base64.getEncoder().encodeToString(statement));
+    envelope.put("payloadType", Dsse.IN_TOTO_PAYLOAD_TYPE);
+    envelope.putArray("signatures").addObject().put("sig", Base64.getEncoder().encodeToString(signature)).put("keyid", "");
+    return Json.bytes(bundle);
+  }
+
+  /** Attaches a bundle to {@code image} as a referrer; returns the digest of the artifact manifest. */
+  public static Digest attach(ImageRepository repository, Descriptor image, byte[] bundle, Instant created) throws MoatException {
+    Descriptor bundleBlob = Descriptor.of(BUNDLE_MEDIA_TYPE, bundle);
+    repository.pushBlob(bundleBlob, () -> new ByteArrayInputStream(bundle));
+    Descriptor config = Descriptor.of(MediaTypes.OCI_EMPTY, EMPTY_CONFIG);
+    repository.pushBlob(config, () -> new ByteArrayInputStream(EMPTY_CONFIG));
+
+    ObjectNode manifest = Json.MAPPER.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+    manifest.put("artifactType", BUNDLE_MEDIA_TYPE);
+    ObjectNode configNode = manifest.putObject("config");
+    configNode.put("mediaType", MediaTypes.OCI_EMPTY);
+    configNode.put("digest", config.digest().toString());
+    configNode.put("size", EMPTY_CONFIG.length);
+    ObjectNode layer = manifest.putArray("layers").addObject();
+    layer.put("mediaType", BUNDLE_MEDIA_TYPE);
+    layer.put("digest", bundleBlob.digest().toString());
+    layer.put("size", bundle.length);
+    layer.putObject("annotations").put("org.opencontainers.image.title", bundleBlob.digest().tagForm() + ".sigstore.json");
+    ObjectNode subject = manifest.putObject("subject");
+    subject.put("mediaType", image.mediaType());
+    subject.put("digest", image.digest().toString());
+    subject.put("size", image.size());
+    ObjectNode annotations = manifest.putObject("annotations");
+    annotations.put("dev.sigstore.bundle.content", "dsse-envelope");
+    annotations.put("dev.sigstore.bundle.predicateType", PREDICATE_TYPE);
+    annotations.put("org.opencontainers.image.created", created.truncatedTo(ChronoUnit.MILLIS).toString());
+    byte[] bytes = Json.bytes(manifest);
+    Manifest artifact = Json.manifest(bytes, MediaTypes.OCI_MANIFEST, "the bundle manifest");
+    ReferrersIndex.attach(repository, artifact);
+    return artifact.digest();
+  }
+
+  /** Reads every bundle attached to {@code image}. */
+  public static List<StoredSignature> read(ImageRepository repository, Descriptor image) throws MoatException {
+    List<StoredSignature> found = new ArrayList<>();
+    for (Descriptor referrer : repository.referrers(image.digest(), BUNDLE_MEDIA_TYPE)) {
+      Manifest artifact = repository.fetchManifest(referrer.digest().toString());
+      for (Descriptor layer : artifact.layers()) {
+        if (!BUNDLE_MEDIA_TYPE.equals(layer.mediaType())) {
+          continue;
+        }
+        String location = repository.describe() + "@" + artifact.digest() + " (bundle)";
+        byte[] bundle = CosignSignatureLayout.readBlob(repository, layer, location);
+        found.add(parse(bundle, image, location));
+      }
+    }
+    return found;
+  }
+
+  /** Parses a bundle; a bundle that cannot be read comes back with a null claimed digest and no signature. */
+  static StoredSignature parse(byte[] bundleBytes, Descriptor image, String location) {
+    try {
+      JsonNode bundle = Json.tree(bundleBytes, location);
+      String hint = bundle.path("verificationMaterial").path("publicKey").path("hint").asText(null);
+      JsonNode envelope = bundle.get("dsseEnvelope");
+      if (envelope != null) {
+        String payloadType = envelope.path("payloadType").asText("");
+        byte[] payload = Base64.getDecoder().decode(envelope.path("payload").asText(""));
+        byte[] signature = Base64.getDecoder().decode(envelope.path("signatures").path(0).path("sig").asText(""));
+        Digest claimed = null;
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (Dsse.IN_TOTO_PAYLOAD_TYPE.equals(payloadType)) {
+          JsonNode statement = Json.tree(payload, location + " statement");
+          for (JsonNode subject : statement.path("subject")) {
+            String hex = subject.path("digest").path("sha256").asText("");
+            if (hex.length() == 64) {
+              claimed = new Digest("sha256", hex);
+              subject.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+              if (claimed.equals(image.digest())) {
+                break;
+              }
+            }
+          }
+        }
+        return new StoredSignature(SignatureLayout.BUNDLE, location, Dsse.preAuthenticationEncoding(payloadType, payload), signature, claimed, hint, annotations);
+      }
+      JsonNode message = bundle.get("messageSignature");
+      if (message != null) {
+        byte[] digest = Base64.getDecoder().decode(message.path("messageDigest").path("digest").asText(""));
+        byte[] signature = Base64.getDecoder().decode(message.path("signature").asText(""));
+        Digest claimed = digest.length == 32 ? new Digest("sha256", HexFormat.of().formatHex(digest)) : null;
+        return new StoredSignature(SignatureLayout.BUNDLE, location, null, signature, claimed, hint, Map.of());
+      }
+    } catch (MoatException | IllegalArgumentException e) {
+      // unreadable: falls through to an unverifiable record
+    }
+    return new StoredSignature(SignatureLayout.BUNDLE, location, new byte[0], new byte[0], null, null, Map.of());
+  }
+}

@@ -1,0 +1,56 @@
+package dev.moat.stage;
+
+import dev.moat.MoatException;
+import dev.moat.image.ImageLocation;
+import dev.moat.signing.SignatureLayout;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Mirror an image (or, with {@code allTags}, a whole repository) from {@code source} to {@code destination}.
+ * With verify keys the source is verified first and an image that fails is not copied. With a sign key the
+ * copy is signed at the destination.
+ *
+ * @param signKey null to copy without signing
+ * @param parallelism blobs copied at once
+ */
+public record CopyRequest(
+    ImageLocation source,
+    ImageLocation destination,
+    String signKey,
+    List<String> verifyKeys,
+    int threshold,
+    boolean copySignatures,
+    boolean allTags,
+    Set<SignatureLayout> layouts,
+    Map<String, String> annotations,
+    int parallelism,
+    RegistrySettings registry) {
+
+  public CopyRequest {
+    verifyKeys = List.copyOf(verifyKeys);
+    layouts = Set.copyOf(layouts);
+    annotations = Map.copyOf(annotations);
+  }
+
+  /**
+   * Parameters: source, destination, sign-key, verify-keys, threshold, copy-signatures, all-tags,
+   * signature-layout, annotations, parallelism, insecure-registries, registry-ca.
+   */
+  public static CopyRequest fromParameters(Map<String, String> values) throws MoatException {
+    Parameters p = new Parameters(values);
+    return new CopyRequest(
+        ImageLocation.parse(p.required("source")),
+        ImageLocation.parse(p.required("destination")),
+        p.optional("sign-key", null),
+        p.list("verify-keys"),
+        p.integer("threshold", 1),
+        p.flag("copy-signatures"),
+        p.flag("all-tags"),
+        SignatureLayout.parse(p.optional("signature-layout", "both")),
+        p.map("annotations"),
+        p.integer("parallelism", 8),
+        RegistrySettings.from(p));
+  }
+}

@@ -1,0 +1,92 @@
+package dev.moat.stage;
+
+import dev.moat.Failure;
+import dev.moat.MoatException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * String parameters as every wrapper has them (a Jenkins step's fields, Tekton params, action inputs), read
+ * with errors that name the parameter. Lists are separated by newlines or commas; maps are {@code k=v} items.
+ */
+public final class Parameters {
+
+  private final Map<String, String> values;
+
+  public Parameters(Map<String, String> values) {
+    this.values = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (v != null && !v.isBlank()) {
+        this.values.put(k, v.trim());
+      }
+    });
+  }
+
+  public String required(String name) throws MoatException {
+    String value = values.get(name);
+    if (value == null) {
+      throw new MoatException(Failure.INVALID_INPUT, "parameter '" + name + "' is required", "set " + name);
+    }
+    return value;
+  }
+
+  public String optional(String name, String fallback) {
+    return values.getOrDefault(name, fallback);
+  }
+
+  public List<String> list(String name) {
+    String value = values.get(name);
+    List<String> items = new ArrayList<>();
+    if (value != null) {
+      for (String item : value.split("[\\n,]")) {
+        if (!item.isBlank()) {
+          items.add(item.trim());
+        }
+      }
+    }
+    return items;
+  }
+
+  public Map<String, String> map(String name) throws MoatException {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String item : list(name)) {
+      int eq = item.indexOf('=');
+      if (eq <= 0) {
+        throw new MoatException(Failure.INVALID_INPUT, "parameter '" + name + "': '" + item + "' is not key=value", "write each as key=value");
+      }
+      map.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+    }
+    return map;
+  }
+
+  public int integer(String name, int fallback) throws MoatException {
+    String value = values.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new MoatException(Failure.INVALID_INPUT, "parameter '" + name + "' is '" + value + "', not a whole number", "give a number such as 1");
+    }
+  }
+
+  public boolean flag(String name) throws MoatException {
+    String value = values.getOrDefault(name, "false").toLowerCase(Locale.ROOT);
+    switch (value) {
+      case "true":
+      case "yes":
+      case "1":
+        return true;
+      case "false":
+      case "no":
+      case "0":
+        return false;
+      default:
+        throw new MoatException(Failure.INVALID_INPUT, "parameter '" + name + "' is '" + value + "', not true or false", "give true or false");
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.moat.stage;
+
+import dev.moat.MoatException;
+import dev.moat.image.ImageLocation;
+import dev.moat.signing.SignatureLayout;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sign an image by digest.
+ *
+ * @param image the image: a registry reference, oci:DIR[:TAG]
+ * @param key the signing key: a file, env://VAR or a pkcs11: URI
+ * @param annotations signed annotations, in the payload's optional section
+ * @param layouts which of cosign's layouts to write
+ */
+public record SignRequest(ImageLocation image, String key, Map<String, String> annotations, Set<SignatureLayout> layouts, RegistrySettings registry) {
+
+  public SignRequest {
+    annotations = Map.copyOf(annotations);
+    layouts = Set.copyOf(layouts);
+  }
+
+  /** Parameters: image, key, annotations, signature-layout, insecure-registries, registry-ca. */
+  public static SignRequest fromParameters(Map<String, String> values) throws MoatException {
+    Parameters p = new Parameters(values);
+    return new SignRequest(ImageLocation.parse(p.required("image")), p.required("key"), p.map("annotations"),
+        SignatureLayout.parse(p.optional("signature-layout", "both")), RegistrySettings.from(p));
+  }
+}

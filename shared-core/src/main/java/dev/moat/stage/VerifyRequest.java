@@ -1,0 +1,28 @@
+package dev.moat.stage;
+
+import dev.moat.MoatException;
+import dev.moat.image.ImageLocation;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Verify that at least {@code threshold} of {@code keys} signed the image's digest.
+ *
+ * @param keys public keys (or private keys, whose public half is used): files, env://VAR, pkcs11: URIs
+ */
+public record VerifyRequest(ImageLocation image, List<String> keys, int threshold, RegistrySettings registry) {
+
+  public VerifyRequest {
+    keys = List.copyOf(keys);
+  }
+
+  /** Parameters: image, keys (newline or comma separated), threshold (default 1), insecure-registries, registry-ca. */
+  public static VerifyRequest fromParameters(Map<String, String> values) throws MoatException {
+    Parameters p = new Parameters(values);
+    List<String> keys = p.list("keys");
+    if (keys.isEmpty()) {
+      keys = List.of(p.required("keys"));
+    }
+    return new VerifyRequest(ImageLocation.parse(p.required("image")), keys, p.integer("threshold", 1), RegistrySettings.from(p));
+  }
+}
