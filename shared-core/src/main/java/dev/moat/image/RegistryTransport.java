@@ -121,11 +121,10 @@ final class RegistryTransport {
     if (authorization != null && sameHost(uri)) {
       builder.header("Authorization", authorization);
     }
-    HttpRequest.BodyPublisher body = call.body() == null ? HttpRequest.BodyPublishers.noBody() : call.body().publisher();
+    boolean bodiless = call.method().equals("GET") || call.method().equals("HEAD");
+    HttpRequest.BodyPublisher body = call.body() != null ? call.body().publisher()
+        : bodiless ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(new byte[0]);
     builder.method(call.method(), body);
-    if (call.body() == null && !call.method().equals("GET") && !call.method().equals("HEAD")) {
-      builder.header("Content-Length", "0");
-    }
     return builder.build();
   }
 

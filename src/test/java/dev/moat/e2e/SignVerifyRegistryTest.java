@@ -1,0 +1,100 @@
+package dev.moat.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.moat.testing.LocalRegistry;
+import dev.moat.testing.MoatProcess;
+import dev.moat.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sign → verify round trips against a real registry (plain HTTP on 127.0.0.1), in both cosign layouts. */
+class SignVerifyRegistryTest {
+
+  static LocalRegistry registry;
+  static Path work;
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    E2eSupport.assumeTools();
+    work = dir;
+    registry = LocalRegistry.plain();
+    Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "one"));
+    TestImages.push(layout, "v1", registry, "team/app:v1");
+    TestImages.build(dir, "v2", "amd64", Map.of("/etc/app", "two"));
+    TestImages.push(layout, "v2", registry, "team/app:v2");
+    for (String name : List.of("alice", "bob", "carol")) {
+      MoatProcess.Result r = MoatProcess.run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", name);
+      assertThat(r.exitCode()).as(r.all()).isZero();
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private MoatProcess.Result moat(String... args) throws Exception {
+    return MoatProcess.run(Map.of(), work, args);
+  }
+
+  @Test
+  void signatureInEachLayoutVerifiesAndNamesTheSigner() throws Exception {
+    for (String layout : List.of("legacy", "bundle")) {
+      String repo = registry.host() + "/layouts/" + layout + ":v1";
+      TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
+          "docker://" + registry.host() + "/team/app:v1", "docker://" + repo);
+      MoatProcess.Result sign = moat("sign", repo, "--key", "alice.key", "--signature-layout", layout);
+      assertThat(sign.exitCode()).as(sign.all()).isZero();
+      MoatProcess.Result verify = moat("verify", repo, "--key", "alice.pub");
+      assertThat(verify.exitCode()).as(verify.all()).isZero();
+      assertThat(verify.stdout()).contains("signed by alice.pub");
+      MoatProcess.Result other = moat("verify", repo, "--key", "bob.pub");
+      assertThat(other.exitCode()).as(other.all()).isEqualTo(12);
+    }
+  }
+
+  @Test
+  void unsignedImageHasNoSignatureExitCode() throws Exception {
+    MoatProcess.Result verify = moat("verify", registry.host() + "/team/app:v2", "--key", "alice.pub");
+    assertThat(verify.exitCode()).as(verify.all()).isEqualTo(10);
+    assertThat(verify.stderr()).contains("has no signature");
+  }
+
+  @Test
+  void thresholdCountsDistinctKeys() throws Exception {
+    String repo = registry.host() + "/threshold/app:v1";
+    TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
+        "docker://" + registry.host() + "/team/app:v1", "docker://" + repo);
+    assertThat(moat("sign", repo, "--key", "alice.key").exitCode()).isZero();
+    assertThat(moat("sign", repo, "--key", "alice.key", "--signature-layout", "legacy").exitCode()).isZero();
+    MoatProcess.Result one = moat("verify", repo, "--key", "alice.pub", "--key", "bob.pub", "--threshold", "2");
+    assertThat(one.exitCode()).as(one.all()).isEqualTo(14);
+    assertThat(moat("sign", repo, "--key", "bob.key").exitCode()).isZero();
+    MoatProcess.Result two = moat("verify", repo, "--key", "alice.pub", "--key", "bob.pub", "--key", "carol.pub", "--threshold", "2");
+    assertThat(two.exitCode()).as(two.all()).isZero();
+    assertThat(two.stdout()).contains("alice.pub", "bob.pub").doesNotContain("carol.pub");
+  }
+
+  @Test
+  void outputsAreWrittenForPipelines() throws Exception {
+    String repo = registry.host() + "/outputs/app:v1";
+    TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
+        "docker://" + registry.host() + "/team/app:v1", "docker://" + repo);
+    Path results = work.resolve("results");
+    Path outputs = work.resolve("outputs.txt");
+    MoatProcess.Result sign = moat("sign", repo, "--key", "carol.key", "--results-dir", results.toString(), "--outputs-file", outputs.toString());
+    assertThat(sign.exitCode()).as(sign.all()).isZero();
+    String digest = TestImages.sh(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + repo).trim();
+    assertThat(Files.readString(results.resolve("IMAGE_DIGEST"))).isEqualTo(digest);
+    assertThat(Files.readString(outputs)).contains("image-digest=" + digest);
+  }
+}
