@@ -1,0 +1,154 @@
+package dev.moat.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.moat.testing.LocalRegistry;
+import dev.moat.testing.MoatProcess;
+import dev.moat.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * moat copy between two real registries — a plain one and one with TLS (its own CA) and htpasswd
+ * authentication — with a multi-arch index, verify-then-sign, refusals and --all-tags.
+ */
+class CopyTest {
+
+  static LocalRegistry source;
+  static LocalRegistry secure;
+  static Path work;
+  static Map<String, String> env;
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    E2eSupport.assumeTools();
+    work = dir;
+    source = LocalRegistry.plain();
+    secure = LocalRegistry.tlsWithAuth("mirror", "s3cret-pass");
+    env = E2eSupport.env(secure);
+    Path layout = TestImages.buildMultiArch(dir, "multi");
+    TestImages.push(layout, "multi", source, "upstream/app:multi");
+    TestImages.build(dir, "single", "amd64", Map.of("/etc/app", "single"));
+    TestImages.push(layout, "single", source, "upstream/app:single");
+    TestImages.build(dir, "unsigned", "amd64", Map.of("/etc/app", "nobody signed this"));
+    TestImages.push(layout, "unsigned", source, "upstream/app:unsigned");
+    for (String name : List.of("publisher", "mirror", "stranger")) {
+      assertThat(MoatProcess.run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", name).exitCode()).isZero();
+    }
+    assertThat(moat("sign", source.host() + "/upstream/app:multi", "--key", "publisher.key").exitCode()).isZero();
+    assertThat(moat("sign", source.host() + "/upstream/app:single", "--key", "publisher.key").exitCode()).isZero();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (source != null) {
+      source.close();
+    }
+    if (secure != null) {
+      secure.close();
+    }
+  }
+
+  static MoatProcess.Result moat(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    return MoatProcess.run(env, work, all);
+  }
+
+  private String ca() {
+    return secure.caCertificate().toString();
+  }
+
+  @Test
+  void multiArchImageIsVerifiedCopiedToTlsRegistryAndSignedThere() throws Exception {
+    String dst = secure.host() + "/mirror/app:multi";
+    MoatProcess.Result copy = moat("copy", source.host() + "/upstream/app:multi", dst, "--verify-key", "publisher.pub",
+        "--sign-key", "mirror.key", "--registry-ca", ca());
+    assertThat(copy.exitCode()).as(copy.all()).isZero();
+
+    String srcDigest = TestImages.sh(work, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + source.host() + "/upstream/app:multi");
+    String dstDigest = TestImages.sh(work, "skopeo", "inspect", "--raw", "--cert-dir", secure.caCertificate().getParent().toString(),
+        "--creds", "mirror:s3cret-pass", "docker://" + dst);
+    assertThat(dstDigest).as("the index is copied byte for byte").isEqualTo(srcDigest);
+    for (String arch : List.of("amd64", "arm64")) {
+      String platformInfo = TestImages.sh(work, "skopeo", "inspect", "--override-arch", arch, "--cert-dir", secure.caCertificate().getParent().toString(),
+          "--creds", "mirror:s3cret-pass", "docker://" + dst);
+      assertThat(platformInfo).contains("\"Architecture\": \"" + arch + "\"");
+    }
+    assertThat(moat("verify", dst, "--key", "mirror.pub", "--registry-ca", ca()).exitCode()).isZero();
+    MoatProcess.Result publisherOnly = moat("verify", dst, "--key", "publisher.pub", "--registry-ca", ca());
+    assertThat(publisherOnly.exitCode()).as("signatures are not carried without --copy-signatures").isEqualTo(12);
+  }
+
+  @Test
+  void copySignaturesCarriesBothLayouts() throws Exception {
+    String dst = secure.host() + "/carried/app:single";
+    MoatProcess.Result copy = moat("copy", source.host() + "/upstream/app:single", dst, "--copy-signatures", "--registry-ca", ca());
+    assertThat(copy.exitCode()).as(copy.all()).isZero();
+    MoatProcess.Result verify = moat("verify", dst, "--key", "publisher.pub", "--registry-ca", ca(), "-v");
+    assertThat(verify.exitCode()).as(verify.all()).isZero();
+    assertThat(verify.stderr()).contains("legacy").contains("bundle");
+  }
+
+  @Test
+  void unsignedSourceIsRefusedAndNothingIsWritten() throws Exception {
+    String dst = secure.host() + "/refused/app:unsigned";
+    MoatProcess.Result copy = moat("copy", source.host() + "/upstream/app:unsigned", dst, "--verify-key", "publisher.pub",
+        "--sign-key", "mirror.key", "--registry-ca", ca());
+    assertThat(copy.exitCode()).as(copy.all()).isEqualTo(10);
+    assertThat(copy.stderr()).contains("refused to copy");
+    MoatProcess.Result inspect = MoatProcess.exec(List.of("skopeo", "inspect", "--cert-dir", secure.caCertificate().getParent().toString(),
+        "--creds", "mirror:s3cret-pass", "docker://" + dst), Map.of(), work, 60);
+    assertThat(inspect.exitCode()).as("the refused image must not exist at the destination").isNotZero();
+  }
+
+  @Test
+  void sourceSignedByAnotherKeyIsRefused() throws Exception {
+    MoatProcess.Result copy = moat("copy", source.host() + "/upstream/app:single", secure.host() + "/refused/app:wrongkey",
+        "--verify-key", "stranger.pub", "--sign-key", "mirror.key", "--registry-ca", ca());
+    assertThat(copy.exitCode()).as(copy.all()).isEqualTo(12);
+  }
+
+  @Test
+  void allTagsMirrorsTheRepositoryButNotSignatureTags() throws Exception {
+    MoatProcess.Result copy = moat("copy", source.host() + "/upstream/app", secure.host() + "/all/app", "--all-tags", "--registry-ca", ca());
+    assertThat(copy.exitCode()).as(copy.all()).isZero();
+    String tags = TestImages.sh(work, "skopeo", "list-tags", "--cert-dir", secure.caCertificate().getParent().toString(),
+        "--creds", "mirror:s3cret-pass", "docker://" + secure.host() + "/all/app");
+    assertThat(tags).contains("\"multi\"", "\"single\"", "\"unsigned\"").doesNotContain(".sig");
+  }
+
+  @Test
+  void copyWithinOneRegistryMountsBlobs() throws Exception {
+    MoatProcess.Result copy = moat("copy", source.host() + "/upstream/app:single", source.host() + "/other/app:single", "-v");
+    assertThat(copy.exitCode()).as(copy.all()).isZero();
+    assertThat(copy.stderr()).contains("mounted");
+  }
+
+  @Test
+  void copyToOciLayoutAndBack() throws Exception {
+    Path layout = work.resolve("exported");
+    MoatProcess.Result out = moat("copy", source.host() + "/upstream/app:multi", "oci:" + layout + ":multi", "--sign-key", "mirror.key");
+    assertThat(out.exitCode()).as(out.all()).isZero();
+    assertThat(Files.exists(layout.resolve("index.json"))).isTrue();
+    assertThat(TestImages.sh(work, "skopeo", "inspect", "--raw", "oci:" + layout + ":multi")).contains("arm64");
+    assertThat(moat("verify", "oci:" + layout + ":multi", "--key", "mirror.pub").exitCode()).isZero();
+    MoatProcess.Result back = moat("copy", "oci:" + layout + ":multi", source.host() + "/roundtrip/app:multi", "--verify-key", "mirror.pub");
+    assertThat(back.exitCode()).as(back.all()).isZero();
+  }
+
+  @Test
+  void wrongRegistryPasswordIsAnAuthenticationFailure() throws Exception {
+    Map<String, String> badEnv = Map.of(dev.moat.image.EnvironmentCredentials.variablePrefix(secure.host()) + "USERNAME", "mirror",
+        dev.moat.image.EnvironmentCredentials.variablePrefix(secure.host()) + "PASSWORD", "wrong");
+    MoatProcess.Result r = MoatProcess.run(badEnv, work, "copy", source.host() + "/upstream/app:single", secure.host() + "/x/app:1", "--registry-ca", ca());
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
+    assertThat(r.stderr()).contains("refused").doesNotContain("wrong").doesNotContain("Exception");
+  }
+}
