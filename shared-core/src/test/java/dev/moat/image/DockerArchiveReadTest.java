@@ -215,4 +215,22 @@ class DockerArchiveReadTest {
       }
     }
   }
+
+  @Test
+  void zstdLayerMakesAnOciManifest() throws Exception {
+    byte[] zstd = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 1, 2, 3};
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("c.json", bytes("{\"os\":\"linux\"}"));
+    files.put("l.tar", zstd);
+    files.put("manifest.json", bytes("[{\"Config\":\"c.json\",\"Layers\":[\"l.tar\"]}]"));
+    Path file = TestImage.tar(dir.resolve("zstd.tar"), files);
+
+    try (DockerArchive repo = DockerArchive.open(file, null)) {
+      Manifest manifest = repo.manifest();
+      assertThat(manifest.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+      assertThat(manifest.config().orElseThrow().mediaType()).isEqualTo(MediaTypes.OCI_CONFIG);
+      assertThat(manifest.layers().get(0).mediaType()).isEqualTo("application/vnd.oci.image.layer.v1.tar+zstd");
+      assertThat(manifest.layers().get(0).digest()).isEqualTo(Digest.of(zstd));
+    }
+  }
 }
