@@ -9,7 +9,6 @@ import dev.moat.Failure;
 import dev.moat.MoatException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
