@@ -149,25 +149,28 @@ final class RegistryTransport {
         return base;
       }
       try {
-        HttpResponse<Void> probe =
-            client.send(
-                HttpRequest.newBuilder(https.resolve("/v2/")).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
-        probe.statusCode();
+        probe(https);
         base = https;
-      } catch (SSLException e) {
-        base = URI.create("http://" + host + "/");
-      } catch (IOException e) {
-        if (e.getCause() instanceof SSLException) {
-          base = URI.create("http://" + host + "/");
-        } else {
-          throw unreachable(e);
+      } catch (IOException httpsFailed) {
+        URI http = URI.create("http://" + host + "/");
+        try {
+          probe(http);
+          base = http;
+        } catch (IOException httpFailed) {
+          throw unreachable(httpsFailed instanceof SSLException || httpsFailed.getCause() instanceof SSLException ? httpFailed : httpsFailed);
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new MoatException(Failure.UNREACHABLE, "interrupted while talking to " + host, "");
       }
       return base;
+    }
+  }
+
+  /** Any HTTP answer from {@code /v2/} counts; only a transport failure is an exception. */
+  private void probe(URI scheme) throws IOException, MoatException {
+    try {
+      client.send(HttpRequest.newBuilder(scheme.resolve("/v2/")).timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MoatException(Failure.UNREACHABLE, "interrupted while talking to " + host, "");
     }
   }
 
