@@ -55,11 +55,14 @@ final class Pkcs11Module {
   }
 
   private final Object pkcs11;
+  /** The public PKCS11 class: getInstance may return a non-public subclass, whose methods reflection may not call. */
+  private final Class<?> pkcs11Class;
   private final Class<?> attributeClass;
   private final Class<?> mechanismClass;
 
-  private Pkcs11Module(Object pkcs11, Class<?> attributeClass, Class<?> mechanismClass) {
+  private Pkcs11Module(Object pkcs11, Class<?> pkcs11Class, Class<?> attributeClass, Class<?> mechanismClass) {
     this.pkcs11 = pkcs11;
+    this.pkcs11Class = pkcs11Class;
     this.attributeClass = attributeClass;
     this.mechanismClass = mechanismClass;
   }
@@ -82,7 +85,7 @@ final class Pkcs11Module {
           wrapper.getMethod("getInstance", String.class, String.class, initArgs, boolean.class);
       Object pkcs11 = invoke(getInstance, null, modulePath, "C_GetFunctionList", null, false);
       return new Pkcs11Module(
-          pkcs11, Class.forName(WRAPPER + ".CK_ATTRIBUTE"), Class.forName(WRAPPER + ".CK_MECHANISM"));
+          pkcs11, wrapper, Class.forName(WRAPPER + ".CK_ATTRIBUTE"), Class.forName(WRAPPER + ".CK_MECHANISM"));
     } catch (CallFailed e) {
       throw new MoatException(
           Failure.KEY, "PKCS#11 module " + modulePath + " failed to initialise: " + e.getMessage(), "");
@@ -148,7 +151,10 @@ final class Pkcs11Module {
 
   long number(long session, long object, long type) throws CallFailed {
     Object value = value(session, object, type);
-    return value instanceof Long number ? number : -1;
+    if (value instanceof Long number) {
+      return number;
+    }
+    throw new CallFailed(-1, "attribute " + type + " is " + (value == null ? "absent" : value.getClass().getName()));
   }
 
   /** A raw ECDSA signature (r || s) of digest. */
@@ -169,7 +175,8 @@ final class Pkcs11Module {
     java.lang.reflect.Array.set(attributes, 0, attribute);
     call("C_GetAttributeValue", new Class<?>[] {long.class, long.class, attributes.getClass()}, session, object, attributes);
     try {
-      return attributeClass.getField("pValue").get(attribute);
+      // the native call puts new CK_ATTRIBUTE objects into the array
+      return attributeClass.getField("pValue").get(java.lang.reflect.Array.get(attributes, 0));
     } catch (ReflectiveOperationException e) {
       throw new CallFailed(-1, e.toString());
     }
@@ -200,7 +207,7 @@ final class Pkcs11Module {
 
   private Object call(String name, Class<?>[] parameters, Object... arguments) throws CallFailed {
     try {
-      return invoke(pkcs11.getClass().getMethod(name, parameters), pkcs11, arguments);
+      return invoke(pkcs11Class.getMethod(name, parameters), pkcs11, arguments);
     } catch (NoSuchMethodException e) {
       throw new CallFailed(-1, "this Java runtime's PKCS#11 layer has no " + name);
     }

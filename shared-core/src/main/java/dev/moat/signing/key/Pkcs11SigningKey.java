@@ -229,10 +229,9 @@ final class Pkcs11SigningKey implements SigningKey {
         throw new MoatException(Failure.KEY, name + " is an EC key without a named curve; " + EcKeyConverter.SIGNING_KEYS, "");
       }
       curve = named;
-      // PKCS#11 says CKA_EC_POINT is a DER OCTET STRING; some tokens return the bare point
-      encodedPoint = point.length > 0 && point[0] == 0x04 && point.length % 2 == 1
-          ? point
-          : ASN1OctetString.getInstance(point).getOctets();
+      // PKCS#11 says CKA_EC_POINT is a DER OCTET STRING (67 bytes for P-256); some tokens return the
+      // bare uncompressed point (65 bytes)
+      encodedPoint = point.length == 65 ? point : ASN1OctetString.getInstance(point).getOctets();
     } catch (IOException | RuntimeException e) {
       throw new MoatException(Failure.KEY, "the token's public key for " + name + " is malformed", "");
     }
