@@ -2,59 +2,51 @@ package dev.moat.signing.key;
 
 import dev.moat.Failure;
 import dev.moat.MoatException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.interfaces.ECPrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.Map;
 
-/** Temporary minimal loader (PKCS#8 only); replaced by the full one. */
+/**
+ * Loads signing keys and public keys from what a user names: a file path, {@code env://VAR}, or an RFC 7512
+ * {@code pkcs11:} URI. Files and variables hold PEM; see {@link PemKeyReader} for the types accepted.
+ */
 public final class KeyLoader {
+
   private KeyLoader() {}
 
-  public static SigningKey loadSigningKey(String spec, PassphraseSource passphrase, Map<String, String> env) throws MoatException {
-    try {
-      String pem = Files.readString(Path.of(spec));
-      byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-      PrivateKey priv = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-      PublicKey pub = KeyPairWriter.publicOf((ECPrivateKey) priv);
-      return new SigningKey() {
-        @Override public PublicKey publicKey() { return pub; }
-        @Override public byte[] sign(byte[] message) throws MoatException {
-          try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(priv);
-            s.update(message);
-            return s.sign();
-          } catch (Exception e) {
-            throw new MoatException(Failure.KEY, "cannot sign: " + e.getMessage(), "");
-          }
-        }
-        @Override public String description() { return "file " + spec; }
-      };
-    } catch (Exception e) {
-      throw new MoatException(Failure.KEY, "cannot read key " + spec, "");
+  /** spec: a file path; "env://VAR" (PEM text in an environment variable, as cosign does); or an RFC 7512 "pkcs11:" URI. */
+  public static SigningKey loadSigningKey(String spec, PassphraseSource passphrase, Map<String, String> env)
+      throws MoatException {
+    if (Pkcs11Uri.isPkcs11(spec)) {
+      return Pkcs11SigningKey.open(Pkcs11Uri.parse(spec, env), passphrase);
     }
+    KeyText source = KeyText.resolve(spec, env);
+    PemKey key = PemKeyReader.read(source.text(), source.name(), passphrase);
+    if (!key.isPrivate()) {
+      throw new MoatException(
+          Failure.KEY,
+          source.name() + " is a public key; signing needs the private key",
+          "name the .key file, not the .pub file");
+    }
+    return new SoftwareSigningKey(
+        EcKeyConverter.signingKey(key.privateKey(), source.name()),
+        EcKeyConverter.verifyingKey(
+            EcKeyConverter.publicHalf(key.privateKey(), source.name(), EcKeyConverter.SIGNING_KEYS),
+            source.name()),
+        source.description());
   }
 
-  public static PublicKey loadPublicKey(String spec, PassphraseSource passphrase, Map<String, String> env) throws MoatException {
-    try {
-      String pem = Files.readString(Path.of(spec));
-      if (pem.contains("PRIVATE")) {
-        return loadSigningKey(spec, passphrase, env).publicKey();
-      }
-      byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-      return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
-    } catch (MoatException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new MoatException(Failure.KEY, "cannot read key " + spec, "");
+  /** spec: a PEM public key file ("PUBLIC KEY"), a private key file of any supported format (its public half), "env://VAR", or a pkcs11: URI (the token's public key). */
+  public static PublicKey loadPublicKey(String spec, PassphraseSource passphrase, Map<String, String> env)
+      throws MoatException {
+    if (Pkcs11Uri.isPkcs11(spec)) {
+      return Pkcs11SigningKey.open(Pkcs11Uri.parse(spec, env), passphrase).publicKey();
     }
+    KeyText source = KeyText.resolve(spec, env);
+    PemKey key = PemKeyReader.read(source.text(), source.name(), passphrase);
+    return EcKeyConverter.verifyingKey(
+        key.isPrivate()
+            ? EcKeyConverter.publicHalf(key.privateKey(), source.name(), EcKeyConverter.VERIFYING_KEYS)
+            : key.publicKey(),
+        source.name());
   }
 }
