@@ -52,7 +52,7 @@ class ImageReferenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "UPPER/app", "app:", "app:-tag", "app@sha256:abc", "app@md5:" + "0123456789abcdef0123456789abcdef", "a//b",
+  @ValueSource(strings = {"", "UPPER/App", "app:", "app:-tag", "app@sha256:abc", "app@md5:" + "0123456789abcdef0123456789abcdef", "a//b",
       "app/", "example.com/", "app:tag with space", "-app"})
   void rejectsMalformedReferencesAsInvalidInput(String text) {
     assertThatThrownBy(() -> ImageReference.parse(text))
