@@ -58,7 +58,16 @@ public final class LocalRegistry implements AutoCloseable {
     return start(false, username, password);
   }
 
+  /** A plain-HTTP registry in token mode: clients get bearer tokens from {@code tokens}. */
+  public static LocalRegistry plainWithTokenAuth(TokenServer tokens) throws IOException, InterruptedException {
+    return start(false, null, null, tokens);
+  }
+
   private static LocalRegistry start(boolean tls, String username, String password) throws IOException, InterruptedException {
+    return start(tls, username, password, null);
+  }
+
+  private static LocalRegistry start(boolean tls, String username, String password, TokenServer tokens) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("moat-registry-");
     int port = freePort();
     StringBuilder config = new StringBuilder();
@@ -80,6 +89,10 @@ public final class LocalRegistry implements AutoCloseable {
       }
       Files.write(htpasswd, line);
       config.append("auth:\n  htpasswd:\n    realm: moat-test\n    path: ").append(htpasswd).append('\n');
+    }
+    if (tokens != null) {
+      config.append("auth:\n  token:\n    realm: ").append(tokens.realm()).append("\n    service: ").append(TokenServer.SERVICE)
+          .append("\n    issuer: ").append(TokenServer.ISSUER).append("\n    rootcertbundle: ").append(tokens.certificateFile()).append('\n');
     }
     Path configFile = dir.resolve("config.yml");
     Files.writeString(configFile, config, StandardCharsets.UTF_8);
