@@ -151,4 +151,22 @@ class CopyTest {
     assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
     assertThat(r.stderr()).contains("refused").doesNotContain("wrong").doesNotContain("Exception");
   }
+
+  @Test
+  void onePlatformGoesToADockerArchiveAndBack() throws Exception {
+    Path archive = work.resolve("app-arm64.tar");
+    MoatProcess.Result refused = moat("copy", source.host() + "/upstream/app:multi", "docker-archive:" + work.resolve("all.tar"));
+    assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+    assertThat(refused.stderr()).contains("--platform");
+    MoatProcess.Result out = moat("copy", source.host() + "/upstream/app:multi", "docker-archive:" + archive + ":example.com/app:arm64",
+        "--platform", "linux/arm64");
+    assertThat(out.exitCode()).as(out.all()).isZero();
+    assertThat(TestImages.sh(work, "skopeo", "inspect", "docker-archive:" + archive)).contains("\"Architecture\": \"arm64\"");
+    MoatProcess.Result unknown = moat("copy", source.host() + "/upstream/app:multi", "oci:" + work.resolve("x") + ":s390x", "--platform", "linux/s390x");
+    assertThat(unknown.exitCode()).isEqualTo(5);
+    assertThat(unknown.stderr()).contains("linux/amd64", "linux/arm64");
+    MoatProcess.Result back = moat("copy", "docker-archive:" + archive, source.host() + "/from-archive/app:arm64", "--sign-key", "mirror.key");
+    assertThat(back.exitCode()).as(back.all()).isZero();
+    assertThat(moat("verify", source.host() + "/from-archive/app:arm64", "--key", "mirror.pub").exitCode()).isZero();
+  }
 }

@@ -51,13 +51,17 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "Blobs copied at once. Default: ${DEFAULT-VALUE}.")
   int parallelism;
 
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+      description = "Copy only this platform of a multi-platform image (needed for a docker-archive destination).")
+  String platform;
+
   @Mixin RegistryOptionsMixin registry;
   @Mixin OutputOptionsMixin output;
 
   @Override
   public Integer call() throws Exception {
     CopyRequest request = new CopyRequest(ImageLocation.parse(source), ImageLocation.parse(destination), signKey, verifyKeys, threshold,
-        copySignatures, allTags, SignatureLayout.parse(layout), annotations, parallelism, registry.settings());
+        copySignatures, allTags, SignatureLayout.parse(layout), annotations, parallelism, platform, registry.settings());
     var err = spec.commandLine().getErr();
     return output.publish(new CopyStage().run(request, StageContext.fromProcess(), output.listener(err)), spec.commandLine().getOut(), err);
   }

@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * @param signKey null to copy without signing
  * @param parallelism blobs copied at once
+ * @param platform {@code os/arch[/variant]} to copy one platform of an index (required for a docker-archive
+ *     destination of a multi-platform image); null copies the whole index
  */
 public record CopyRequest(
     ImageLocation source,
@@ -26,6 +28,7 @@ public record CopyRequest(
     Set<SignatureLayout> layouts,
     Map<String, String> annotations,
     int parallelism,
+    String platform,
     RegistrySettings registry) {
 
   public CopyRequest {
@@ -36,7 +39,7 @@ public record CopyRequest(
 
   /**
    * Parameters: source, destination, sign-key, verify-keys, threshold, copy-signatures, all-tags,
-   * signature-layout, annotations, parallelism, insecure-registries, registry-ca.
+   * signature-layout, annotations, parallelism, platform, insecure-registries, registry-ca.
    */
   public static CopyRequest fromParameters(Map<String, String> values) throws MoatException {
     Parameters p = new Parameters(values);
@@ -51,6 +54,7 @@ public record CopyRequest(
         SignatureLayout.parse(p.optional("signature-layout", "both")),
         p.map("annotations"),
         p.integer("parallelism", 8),
+        p.optional("platform", null),
         RegistrySettings.from(p));
   }
 }

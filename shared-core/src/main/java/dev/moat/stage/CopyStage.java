@@ -64,6 +64,13 @@ public final class CopyStage {
         Manifest manifest = request.allTags()
             ? source.repository().fetchManifest(job[0])
             : VerifyStage.fetchPinned(source, request.source());
+        if (request.platform() != null) {
+          manifest = selectPlatform(source.repository(), manifest, request.platform());
+        }
+        if (manifest.isIndex() && request.destination() instanceof ImageLocation.Archive) {
+          throw new MoatException(Failure.INVALID_INPUT, source.repository().describe() + ":" + job[0] + " is a multi-platform image and a docker-archive holds one",
+              "pick one with --platform, e.g. --platform linux/amd64");
+        }
         String from = source.repository().describe() + ":" + job[0];
         if (!verifyKeys.isEmpty()) {
           Verification verification = new ImageVerifier().verify(source.repository(), manifest, verifyKeys, request.threshold());
@@ -98,6 +105,30 @@ public final class CopyStage {
       String summary = "### Moat: copied\n\n| from | to | digest | signed with |\n|---|---|---|---|\n" + rows;
       return StageResult.pass("Copied " + jobs.size() + " image(s) to " + destination.repository().describe(), outputs, summary);
     }
+  }
+
+  /** The child of an index for {@code os/arch[/variant]}; a single manifest is returned as it is. */
+  static Manifest selectPlatform(ImageRepository repository, Manifest manifest, String platform) throws MoatException {
+    if (!manifest.isIndex()) {
+      return manifest;
+    }
+    String[] parts = platform.split("/");
+    if (parts.length < 2 || parts.length > 3) {
+      throw new MoatException(Failure.INVALID_INPUT, "platform '" + platform + "' is not os/arch[/variant]", "write it like linux/amd64 or linux/arm64/v8");
+    }
+    List<String> available = new ArrayList<>();
+    for (Descriptor child : manifest.manifests()) {
+      Descriptor.Platform p = child.platform();
+      if (p == null) {
+        continue;
+      }
+      available.add(p.toString());
+      if (parts[0].equals(p.os()) && parts[1].equals(p.architecture()) && (parts.length == 2 || parts[2].equals(p.variant()))) {
+        return repository.fetchManifest(child.digest().toString());
+      }
+    }
+    throw new MoatException(Failure.NOT_FOUND, repository.describe() + "@" + manifest.digest() + " has no platform " + platform,
+        "available: " + String.join(", ", available));
   }
 
   private static void copySignatures(ImageCopier copier, ImageRepository source, ImageRepository destination, Manifest image, StageListener listener)
