@@ -38,23 +38,39 @@ final class InteropTools {
     return MoatProcess.projectRoot().resolve("src/test/interop");
   }
 
-  static void assumeRegistryAndImageTools() {
-    assumeTrue(LocalRegistry.available(), "docker-registry is not installed (apt-get install docker-registry); .ci/run installs it");
-    assumeTrue(TestImages.toolsAvailable(), "umoci and skopeo are not installed; .ci/run installs them");
-  }
-
-  static void assumeShellTools() {
+  /**
+   * Why the tests cannot run here, or null when every tool they need is present: the registry and image
+   * tools, sh/curl/openssl/jq for the scripts and, with {@code sigstoreJs}, node and the installed
+   * sigstore-js packages.
+   */
+  static String missingTools(boolean sigstoreJs) {
+    if (!LocalRegistry.available()) {
+      return "docker-registry is not installed (apt-get install docker-registry); .ci/run installs it";
+    }
+    if (!TestImages.toolsAvailable()) {
+      return "umoci and skopeo are not installed; .ci/run installs them";
+    }
     for (String tool : List.of("sh", "curl", "openssl", "jq")) {
-      assumeTrue(onPath(tool), tool + " is not on the PATH; the interop scripts in src/test/interop need curl, openssl and jq");
+      if (!onPath(tool)) {
+        return tool + " is not on the PATH; the interop scripts in src/test/interop need curl, openssl and jq";
+      }
     }
+    if (sigstoreJs) {
+      if (!onPath("node")) {
+        return "node is not on the PATH; the sigstore-js interop tests need Node.js 20.17 or later";
+      }
+      for (String module : List.of("@sigstore/verify", "@sigstore/sign", "@sigstore/bundle", "@sigstore/protobuf-specs")) {
+        if (!Files.isDirectory(dir().resolve("node_modules").resolve(module))) {
+          return module + " is not installed; run: npm ci --no-audit --no-fund --prefix src/test/interop";
+        }
+      }
+    }
+    return null;
   }
 
-  static void assumeSigstoreJs() {
-    assumeTrue(onPath("node"), "node is not on the PATH; the sigstore-js interop tests need Node.js 20.17+");
-    for (String module : List.of("@sigstore/verify", "@sigstore/sign", "@sigstore/bundle")) {
-      assumeTrue(Files.isDirectory(dir().resolve("node_modules").resolve(module)),
-          module + " is not installed; run: npm ci --no-audit --no-fund --prefix src/test/interop");
-    }
+  /** Skips the calling test, with the reason, when {@code missing} is not null. */
+  static void assumeTools(String missing) {
+    assumeTrue(missing == null, missing);
   }
 
   private static boolean onPath(String tool) {

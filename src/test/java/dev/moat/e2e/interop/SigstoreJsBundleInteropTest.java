@@ -15,9 +15,12 @@ import dev.moat.testing.MoatProcess;
 import dev.moat.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +37,16 @@ class SigstoreJsBundleInteropTest {
 
   static final String BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
+  static String missing;
   static LocalRegistry registry;
   static Path work;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    InteropTools.assumeRegistryAndImageTools();
-    InteropTools.assumeShellTools();
-    InteropTools.assumeSigstoreJs();
+    missing = InteropTools.missingTools(true);
+    if (missing != null) {
+      return;
+    }
     work = dir;
     registry = LocalRegistry.plain();
     Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "one"));
@@ -50,6 +55,11 @@ class SigstoreJsBundleInteropTest {
     TestImages.push(layout, "v2", registry, "team/app:v2");
     InteropTools.generateKey(dir, "alice");
     InteropTools.generateKey(dir, "bob");
+  }
+
+  @BeforeEach
+  void toolsPresent() {
+    InteropTools.assumeTools(missing);
   }
 
   @AfterAll
@@ -131,6 +141,31 @@ class SigstoreJsBundleInteropTest {
     MoatProcess.Result sign = node(work, "sign-bundle.js", "alice.key", registry.host() + "/" + repository, digest);
     assertThat(sign.exitCode()).as(sign.stderr()).isZero();
     Path bundle = work.resolve("js-bundle.json");
+    Files.writeString(bundle, sign.stdout());
+    MoatProcess.Result attach = script(work, "attach-bundle.sh", registry.host(), repository, digest, bundle.toString());
+    assertThat(attach.exitCode()).as(attach.all()).isZero();
+
+    MoatProcess.Result verify = moat(work, "verify", registry.host() + "/" + repository + ":v1", "--key", "alice.pub");
+    MoatProcess.Result otherKey = moat(work, "verify", registry.host() + "/" + repository + ":v1", "--key", "bob.pub");
+
+    assertThat(verify.exitCode()).as(verify.all()).isZero();
+    assertThat(verify.stdout()).contains("signed by alice.pub");
+    assertThat(otherKey.exitCode()).as(otherKey.all()).isEqualTo(12);
+  }
+
+  @Test
+  void messageSignatureBundleSigstoreJsWritesOverTheManifestVerifiesWithMoat() throws Exception {
+    String repository = "js-message/app";
+    copy(work, registry, "team/app:v1", repository + ":v1");
+    String digest = digest(work, registry, repository + ":v1");
+    byte[] manifestBytes = InteropTools.getManifest(registry, repository, digest);
+    assertThat("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifestBytes))).isEqualTo(digest);
+    Path manifest = work.resolve("js-message-manifest.json");
+    Files.write(manifest, manifestBytes);
+    MoatProcess.Result sign = node(work, "sign-bundle.js", "--message-signature", "alice.key", manifest.toString());
+    assertThat(sign.exitCode()).as(sign.stderr()).isZero();
+    assertThat(json(sign.stdout()).has("messageSignature")).isTrue();
+    Path bundle = work.resolve("js-message.json");
     Files.writeString(bundle, sign.stdout());
     MoatProcess.Result attach = script(work, "attach-bundle.sh", registry.host(), repository, digest, bundle.toString());
     assertThat(attach.exitCode()).as(attach.all()).isZero();
