@@ -8,7 +8,9 @@
 #
 #   legacy-sign.sh REGISTRY REPOSITORY sha256:HEX PRIVATE_KEY.pem
 #
-# Prints the digest of the signature manifest.
+# Prints the digest of the signature manifest. PAYLOAD_DIGEST_KEY overrides the spelling of the
+# docker-manifest-digest key (SIGNATURE_SPEC.md's example writes Docker-manifest-digest; cosign reads
+# either, as Go's encoding/json matches keys case-insensitively).
 set -eu
 . "$(dirname "$0")/oci.sh"
 [ $# -eq 4 ] || die "usage: legacy-sign.sh REGISTRY REPOSITORY sha256:HEX PRIVATE_KEY.pem"
@@ -17,8 +19,8 @@ payload_type='application/vnd.dev.cosign.simplesigning.v1+json'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-printf '{"critical":{"identity":{"docker-reference":"%s/%s"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' \
-  "$registry" "$repo" "$digest" > "$tmp/payload.json"
+printf '{"critical":{"identity":{"docker-reference":"%s/%s"},"image":{"%s":"%s"},"type":"cosign container image signature"},"optional":null}' \
+  "$registry" "$repo" "${PAYLOAD_DIGEST_KEY:-docker-manifest-digest}" "$digest" > "$tmp/payload.json"
 openssl dgst -sha256 -sign "$key" -out "$tmp/signature.der" "$tmp/payload.json"
 signature=$(openssl base64 -A -in "$tmp/signature.der")
 payload_digest=$(push_blob "$registry" "$repo" "$tmp/payload.json")

@@ -85,9 +85,14 @@ final class InteropTools {
 
   /** Runs {@code src/test/interop/NAME} with sh. */
   static MoatProcess.Result script(Path work, String name, String... args) throws IOException, InterruptedException {
+    return script(Map.of(), work, name, args);
+  }
+
+  /** Runs {@code src/test/interop/NAME} with sh and extra environment variables. */
+  static MoatProcess.Result script(Map<String, String> env, Path work, String name, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("sh", dir().resolve(name).toString()));
     command.addAll(List.of(args));
-    return MoatProcess.exec(command, Map.of(), work, 120);
+    return MoatProcess.exec(command, env, work, 120);
   }
 
   /** Runs {@code src/test/interop/NAME} with node. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +89,22 @@ class OpensslLegacySignatureInteropTest {
     assertThat(verify.exitCode()).as(verify.all()).isZero();
     assertThat(verify.stdout()).contains("signed by alice.pub");
     assertThat(otherKey.exitCode()).as(otherKey.all()).isEqualTo(12);
+  }
+
+  @Test
+  @Disabled("Moat reads the simple-signing payload's keys case-sensitively; cosign (Go encoding/json) does not. "
+      + "Needs SimpleSigningPayload.parse to match keys case-insensitively; see the interop report")
+  void payloadWithTheSpecExampleSpellingDockerManifestDigestVerifiesWithMoat() throws Exception {
+    String repository = "openssl-signed-spelling/app";
+    copy(work, registry, "team/app:v1", repository + ":v1");
+    String digest = digest(work, registry, repository + ":v1");
+
+    MoatProcess.Result sign = script(Map.of("PAYLOAD_DIGEST_KEY", "Docker-manifest-digest"), work, "legacy-sign.sh",
+        registry.host(), repository, digest, "alice.key");
+    assertThat(sign.exitCode()).as(sign.all()).isZero();
+    MoatProcess.Result verify = moat(work, "verify", registry.host() + "/" + repository + ":v1", "--key", "alice.pub");
+
+    assertThat(verify.exitCode()).as(verify.all()).isZero();
   }
 
   @Test
