@@ -2,7 +2,6 @@ package dev.moat.e2e.interop;
 
 import static dev.moat.e2e.interop.InteropTools.copy;
 import static dev.moat.e2e.interop.InteropTools.digest;
-import static dev.moat.e2e.interop.InteropTools.json;
 import static dev.moat.e2e.interop.InteropTools.moat;
 import static dev.moat.e2e.interop.InteropTools.script;
 import static dev.moat.e2e.interop.InteropTools.tagForm;
@@ -142,7 +141,7 @@ class OpensslLegacySignatureInteropTest {
     String repository = "tampered/app";
     String digest = signWithMoat(repository, "v1");
     String tag = tagForm(digest) + ".sig";
-    ObjectNode manifest = (ObjectNode) json(new String(InteropTools.getManifest(registry, repository, tag), java.nio.charset.StandardCharsets.UTF_8));
+    ObjectNode manifest = (ObjectNode) InteropTools.JSON.readTree(InteropTools.getManifest(registry, repository, tag));
     JsonNode layers = manifest.path("layers");
     assertThat(layers).hasSize(1);
     ObjectNode annotations = (ObjectNode) layers.path(0).path("annotations");
