@@ -57,6 +57,12 @@ public final class ImageVerifier {
       message = where + " carries a signature by " + names(keysWith(checks, Verification.Outcome.DIGEST_MISMATCH))
           + " over another digest (" + checks.stream().filter(c -> c.outcome() == Verification.Outcome.DIGEST_MISMATCH)
               .map(c -> String.valueOf(c.signature().claimedDigest())).distinct().collect(Collectors.joining(", ")) + "), not over this image";
+    } else if (checks.stream().anyMatch(c -> c.outcome() == Verification.Outcome.INVALID_SIGNATURE && c.key() != null)) {
+      failure = Failure.INVALID_SIGNATURE;
+      message = where + " has a signature by " + names(checks.stream().filter(c -> c.outcome() == Verification.Outcome.INVALID_SIGNATURE && c.key() != null)
+          .map(Verification.Check::key).distinct().toList()) + " that verifies, but its payload names no image digest Moat can read: "
+          + checks.stream().filter(c -> c.outcome() == Verification.Outcome.INVALID_SIGNATURE && c.key() != null).map(c -> c.signature().location())
+              .collect(Collectors.joining(", "));
     } else if (has(checks, Verification.Outcome.INVALID_SIGNATURE)) {
       failure = Failure.INVALID_SIGNATURE;
       message = where + " has a signature that does not verify (the payload or the signature was altered): "

@@ -35,19 +35,39 @@ public record SimpleSigningPayload(String dockerReference, Digest manifestDigest
     return Json.bytes(root);
   }
 
+  /**
+   * Parses a payload. Keys are matched ignoring case, as cosign's Go decoder does: SIGNATURE_SPEC.md's own
+   * example spells {@code Docker-manifest-digest}.
+   */
   public static SimpleSigningPayload parse(byte[] bytes, String source) throws MoatException {
     JsonNode root = Json.tree(bytes, source);
-    JsonNode critical = root.path("critical");
-    String type = critical.path("type").asText("");
+    JsonNode critical = field(root, "critical");
+    String type = field(critical, "type").asText("");
     if (!TYPE.equals(type)) {
       throw new MoatException(Failure.INVALID_SIGNATURE, source + " is not a cosign image signature payload (type '" + type + "')", "");
     }
-    String digest = critical.path("image").path("docker-manifest-digest").asText("");
+    String digest = field(field(critical, "image"), "docker-manifest-digest").asText("");
     if (!Digest.isDigest(digest)) {
       throw new MoatException(Failure.INVALID_SIGNATURE, source + " names no valid image digest", "");
     }
     Map<String, String> annotations = new LinkedHashMap<>();
-    root.path("optional").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
-    return new SimpleSigningPayload(critical.path("identity").path("docker-reference").asText(""), Digest.parse(digest), annotations);
+    field(root, "optional").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+    return new SimpleSigningPayload(field(field(critical, "identity"), "docker-reference").asText(""), Digest.parse(digest), annotations);
+  }
+
+  /** The member named {@code name} ignoring case (an exact match first), or a missing node. */
+  private static JsonNode field(JsonNode node, String name) {
+    JsonNode exact = node.get(name);
+    if (exact != null) {
+      return exact;
+    }
+    var names = node.fieldNames();
+    while (names.hasNext()) {
+      String candidate = names.next();
+      if (candidate.equalsIgnoreCase(name)) {
+        return node.get(candidate);
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 }

@@ -17,7 +17,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,8 +90,6 @@ class OpensslLegacySignatureInteropTest {
   }
 
   @Test
-  @Disabled("Moat reads the simple-signing payload's keys case-sensitively; cosign (Go encoding/json) does not. "
-      + "Needs SimpleSigningPayload.parse to match keys case-insensitively; see the interop report")
   void payloadWithTheSpecExampleSpellingDockerManifestDigestVerifiesWithMoat() throws Exception {
     String repository = "openssl-signed-spelling/app";
     copy(work, registry, "team/app:v1", repository + ":v1");
