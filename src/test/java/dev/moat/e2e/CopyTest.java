@@ -169,4 +169,14 @@ class CopyTest {
     assertThat(back.exitCode()).as(back.all()).isZero();
     assertThat(moat("verify", source.host() + "/from-archive/app:arm64", "--key", "mirror.pub").exitCode()).isZero();
   }
+
+  @Test
+  void carriedSignaturesJoinThoseAlreadyAtTheDestination() throws Exception {
+    String dst = source.host() + "/joined/app:single";
+    assertThat(moat("copy", source.host() + "/upstream/app:single", dst, "--sign-key", "mirror.key").exitCode()).isZero();
+    MoatProcess.Result carry = moat("copy", source.host() + "/upstream/app:single", dst, "--copy-signatures");
+    assertThat(carry.exitCode()).as(carry.all()).isZero();
+    MoatProcess.Result both = moat("verify", dst, "--key", "publisher.pub", "--key", "mirror.pub", "--threshold", "2", "-v");
+    assertThat(both.exitCode()).as(both.all()).isZero();
+  }
 }

@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("1. Generating two ECDSA P-256 key pairs");
     GeneratedKey publisher = KeyPairWriter.generate(dir.resolve("publisher"), KeyFormat.COSIGN, DEMO_PASSPHRASE.toCharArray());
     GeneratedKey mirror = KeyPairWriter.generate(dir.resolve("mirror"), KeyFormat.PKCS8, null);
-    out.println("    publisher: " + publisher.privateKey() + " (cosign's encrypted format, passphrase '" + DEMO_PASSPHRASE + "'), " + publisher.publicKey());
+    out.println("    publisher: " + publisher.privateKey() + " (cosign's encrypted format, with the demo's built-in passphrase), " + publisher.publicKey());
     out.println("    mirror:    " + mirror.privateKey() + " (PKCS#8), " + mirror.publicKey());
 
     out.println("2. Building a small image into an OCI layout");

@@ -39,33 +39,54 @@ public final class CosignSignatureLayout {
     return image.tagForm() + ".sig";
   }
 
+  /** One signature layer: the payload and the layer's annotations (the signature, Moat's key hint, cosign's others). */
+  public record Entry(byte[] payload, Map<String, String> annotations) {}
+
   /** Appends a signature; returns the digest of the new signature manifest. */
   public static Digest append(ImageRepository repository, Digest image, byte[] payload, byte[] signature, String keyId) throws MoatException {
-    String tag = tag(image);
-    Optional<Manifest> existing = repository.findManifest(tag);
-    List<ObjectNode> layers = new ArrayList<>();
-    String b64 = Base64.getEncoder().encodeToString(signature);
-    Descriptor payloadBlob = Descriptor.of(SimpleSigningPayload.MEDIA_TYPE, payload);
-    if (existing.isPresent() && !existing.get().isIndex()) {
-      for (var node : existing.get().json().path("layers")) {
-        if (node.path("digest").asText().equals(payloadBlob.digest().toString())
-            && node.path("annotations").path(SIGNATURE_ANNOTATION).asText().equals(b64)) {
-          return existing.get().digest();
-        }
-        layers.add((ObjectNode) node.deepCopy());
-      }
-    }
-    repository.pushBlob(payloadBlob, () -> new ByteArrayInputStream(payload));
-    ObjectNode layer = Json.MAPPER.createObjectNode();
-    layer.put("mediaType", SimpleSigningPayload.MEDIA_TYPE);
-    layer.put("size", payload.length);
-    layer.put("digest", payloadBlob.digest().toString());
-    ObjectNode annotations = layer.putObject("annotations");
-    annotations.put(SIGNATURE_ANNOTATION, b64);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(signature));
     if (keyId != null) {
       annotations.put(KEY_ID_ANNOTATION, keyId);
     }
-    layers.add(layer);
+    return append(repository, image, List.of(new Entry(payload, annotations)));
+  }
+
+  /**
+   * Adds signature layers to the {@code .sig} manifest of {@code image}, keeping every layer already there
+   * and skipping layers that are already present (same payload and signature). Returns the manifest digest.
+   */
+  public static Digest append(ImageRepository repository, Digest image, List<Entry> entries) throws MoatException {
+    String tag = tag(image);
+    Optional<Manifest> existing = repository.findManifest(tag);
+    List<ObjectNode> layers = new ArrayList<>();
+    if (existing.isPresent() && !existing.get().isIndex()) {
+      for (var node : existing.get().json().path("layers")) {
+        layers.add((ObjectNode) node.deepCopy());
+      }
+    }
+    boolean added = false;
+    for (Entry entry : entries) {
+      Descriptor payloadBlob = Descriptor.of(SimpleSigningPayload.MEDIA_TYPE, entry.payload());
+      String signature = entry.annotations().getOrDefault(SIGNATURE_ANNOTATION, "");
+      boolean present = layers.stream().anyMatch(node -> node.path("digest").asText().equals(payloadBlob.digest().toString())
+          && node.path("annotations").path(SIGNATURE_ANNOTATION).asText().equals(signature));
+      if (present) {
+        continue;
+      }
+      repository.pushBlob(payloadBlob, () -> new ByteArrayInputStream(entry.payload()));
+      ObjectNode layer = Json.MAPPER.createObjectNode();
+      layer.put("mediaType", SimpleSigningPayload.MEDIA_TYPE);
+      layer.put("size", entry.payload().length);
+      layer.put("digest", payloadBlob.digest().toString());
+      ObjectNode annotations = layer.putObject("annotations");
+      entry.annotations().forEach(annotations::put);
+      layers.add(layer);
+      added = true;
+    }
+    if (!added && existing.isPresent()) {
+      return existing.get().digest();
+    }
 
     ObjectNode config = Json.MAPPER.createObjectNode();
     config.put("architecture", "");
@@ -94,6 +115,22 @@ public final class CosignSignatureLayout {
     Manifest signatureManifest = Json.manifest(bytes, MediaTypes.OCI_MANIFEST, "the signature manifest");
     repository.pushManifest(signatureManifest, tag);
     return signatureManifest.digest();
+  }
+
+  /** The signature layers of {@code image} as entries, to carry them to another repository. */
+  public static List<Entry> entries(ImageRepository repository, Digest image) throws MoatException {
+    String tag = tag(image);
+    Optional<Manifest> manifest = repository.findManifest(tag);
+    List<Entry> entries = new ArrayList<>();
+    if (manifest.isEmpty() || manifest.get().isIndex()) {
+      return entries;
+    }
+    for (Descriptor layer : manifest.get().layers()) {
+      if (SimpleSigningPayload.MEDIA_TYPE.equals(layer.mediaType())) {
+        entries.add(new Entry(readBlob(repository, layer, repository.describe() + ":" + tag), layer.annotationsOrEmpty()));
+      }
+    }
+    return entries;
   }
 
   /** Reads every signature stored for {@code image}; unreadable layers are returned with a null claimed digest. */

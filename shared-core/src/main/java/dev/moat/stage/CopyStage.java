@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -133,11 +132,10 @@ public final class CopyStage {
 
   private static void copySignatures(ImageCopier copier, ImageRepository source, ImageRepository destination, Manifest image, StageListener listener)
       throws MoatException {
-    String tag = CosignSignatureLayout.tag(image.digest());
-    Optional<Manifest> legacy = source.findManifest(tag);
-    if (legacy.isPresent()) {
-      copier.copy(source, legacy.get(), destination, tag);
-      listener.info("  carried signatures " + tag);
+    List<CosignSignatureLayout.Entry> legacy = CosignSignatureLayout.entries(source, image.digest());
+    if (!legacy.isEmpty()) {
+      CosignSignatureLayout.append(destination, image.digest(), legacy);
+      listener.info("  carried " + legacy.size() + " signature(s) of " + CosignSignatureLayout.tag(image.digest()) + ", keeping those already at the destination");
     }
     for (Descriptor referrer : source.referrers(image.digest(), SigstoreBundleLayout.BUNDLE_MEDIA_TYPE)) {
       copier.copyReferrer(source, source.fetchManifest(referrer.digest().toString()), destination);
