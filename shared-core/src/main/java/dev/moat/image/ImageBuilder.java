@@ -81,21 +81,7 @@ public final class ImageBuilder {
     Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configBytes);
     repository.pushBlob(configBlob, () -> new ByteArrayInputStream(configBytes));
 
-    ObjectNode manifest = Json.MAPPER.createObjectNode();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    ObjectNode c = manifest.putObject("config");
-    c.put("mediaType", configBlob.mediaType());
-    c.put("digest", configBlob.digest().toString());
-    c.put("size", configBlob.size());
-    var array = manifest.putArray("layers");
-    for (Descriptor d : layerDescriptors) {
-      ObjectNode n = array.addObject();
-      n.put("mediaType", d.mediaType());
-      n.put("digest", d.digest().toString());
-      n.put("size", d.size());
-    }
-    Manifest built = Json.manifest(Json.bytes(manifest), MediaTypes.OCI_MANIFEST, "the built manifest");
+    Manifest built = Manifest.ofImage(configBlob, layerDescriptors, null, null, Map.of());
     repository.pushManifest(built, tag);
     return built;
   }

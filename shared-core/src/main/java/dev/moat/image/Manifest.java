@@ -1,9 +1,14 @@
 package dev.moat.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.moat.MoatException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A manifest or index exactly as stored: its bytes (what the digest is over), its media type and the
@@ -13,6 +18,30 @@ public record Manifest(byte[] bytes, String mediaType, Digest digest, JsonNode j
 
   /** The largest manifest Moat accepts, as the distribution spec recommends registries enforce. */
   public static final int MAX_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * A new OCI image manifest over {@code config} and {@code layers}; {@code artifactType} and {@code subject}
+   * may be null, {@code annotations} empty.
+   */
+  public static Manifest ofImage(Descriptor config, List<Descriptor> layers, String artifactType, Descriptor subject, Map<String, String> annotations)
+      throws MoatException {
+    ObjectNode json = Json.MAPPER.createObjectNode();
+    json.put("schemaVersion", 2);
+    json.put("mediaType", MediaTypes.OCI_MANIFEST);
+    if (artifactType != null) {
+      json.put("artifactType", artifactType);
+    }
+    json.set("config", Json.MAPPER.valueToTree(config));
+    ArrayNode array = json.putArray("layers");
+    layers.forEach(layer -> array.add(Json.MAPPER.<JsonNode>valueToTree(layer)));
+    if (subject != null) {
+      json.set("subject", Json.MAPPER.valueToTree(new Descriptor(subject.mediaType(), subject.digest(), subject.size())));
+    }
+    if (!annotations.isEmpty()) {
+      json.set("annotations", Json.MAPPER.valueToTree(new TreeMap<>(annotations)));
+    }
+    return Json.manifest(Json.bytes(json), MediaTypes.OCI_MANIFEST, "a new manifest");
+  }
 
   public boolean isIndex() {
     return MediaTypes.isIndex(mediaType);

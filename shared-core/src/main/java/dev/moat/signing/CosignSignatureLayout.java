@@ -59,29 +59,21 @@ public final class CosignSignatureLayout {
   public static Digest append(ImageRepository repository, Digest image, List<Entry> entries) throws MoatException {
     String tag = tag(image);
     Optional<Manifest> existing = repository.findManifest(tag);
-    List<ObjectNode> layers = new ArrayList<>();
+    List<Descriptor> layers = new ArrayList<>();
     if (existing.isPresent() && !existing.get().isIndex()) {
-      for (var node : existing.get().json().path("layers")) {
-        layers.add((ObjectNode) node.deepCopy());
-      }
+      layers.addAll(existing.get().layers());
     }
     boolean added = false;
     for (Entry entry : entries) {
       Descriptor payloadBlob = Descriptor.of(SimpleSigningPayload.MEDIA_TYPE, entry.payload());
       String signature = entry.annotations().getOrDefault(SIGNATURE_ANNOTATION, "");
-      boolean present = layers.stream().anyMatch(node -> node.path("digest").asText().equals(payloadBlob.digest().toString())
-          && node.path("annotations").path(SIGNATURE_ANNOTATION).asText().equals(signature));
+      boolean present = layers.stream().anyMatch(layer -> layer.digest().equals(payloadBlob.digest())
+          && signature.equals(layer.annotationsOrEmpty().get(SIGNATURE_ANNOTATION)));
       if (present) {
         continue;
       }
       repository.pushBlob(payloadBlob, () -> new ByteArrayInputStream(entry.payload()));
-      ObjectNode layer = Json.MAPPER.createObjectNode();
-      layer.put("mediaType", SimpleSigningPayload.MEDIA_TYPE);
-      layer.put("size", entry.payload().length);
-      layer.put("digest", payloadBlob.digest().toString());
-      ObjectNode annotations = layer.putObject("annotations");
-      entry.annotations().forEach(annotations::put);
-      layers.add(layer);
+      layers.add(payloadBlob.withAnnotations(new LinkedHashMap<>(entry.annotations())));
       added = true;
     }
     if (!added && existing.isPresent()) {
@@ -96,23 +88,13 @@ public final class CosignSignatureLayout {
     ObjectNode rootfs = config.putObject("rootfs");
     rootfs.put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids");
-    layers.forEach(l -> diffIds.add(l.path("digest").asText()));
+    layers.forEach(l -> diffIds.add(l.digest().toString()));
     config.putObject("config");
     byte[] configBytes = Json.bytes(config);
     Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configBytes);
     repository.pushBlob(configBlob, () -> new ByteArrayInputStream(configBytes));
 
-    ObjectNode manifest = Json.MAPPER.createObjectNode();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    ObjectNode configNode = manifest.putObject("config");
-    configNode.put("mediaType", MediaTypes.OCI_CONFIG);
-    configNode.put("size", configBytes.length);
-    configNode.put("digest", configBlob.digest().toString());
-    ArrayNode layerArray = manifest.putArray("layers");
-    layers.forEach(layerArray::add);
-    byte[] bytes = Json.bytes(manifest);
-    Manifest signatureManifest = Json.manifest(bytes, MediaTypes.OCI_MANIFEST, "the signature manifest");
+    Manifest signatureManifest = Manifest.ofImage(configBlob, layers, null, null, Map.of());
     repository.pushManifest(signatureManifest, tag);
     return signatureManifest.digest();
   }

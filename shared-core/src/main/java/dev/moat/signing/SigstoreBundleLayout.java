@@ -79,29 +79,12 @@ public final class SigstoreBundleLayout {
     Descriptor config = Descriptor.of(MediaTypes.OCI_EMPTY, EMPTY_CONFIG);
     repository.pushBlob(config, () -> new ByteArrayInputStream(EMPTY_CONFIG));
 
-    ObjectNode manifest = Json.MAPPER.createObjectNode();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    manifest.put("artifactType", BUNDLE_MEDIA_TYPE);
-    ObjectNode configNode = manifest.putObject("config");
-    configNode.put("mediaType", MediaTypes.OCI_EMPTY);
-    configNode.put("digest", config.digest().toString());
-    configNode.put("size", EMPTY_CONFIG.length);
-    ObjectNode layer = manifest.putArray("layers").addObject();
-    layer.put("mediaType", BUNDLE_MEDIA_TYPE);
-    layer.put("digest", bundleBlob.digest().toString());
-    layer.put("size", bundle.length);
-    layer.putObject("annotations").put("org.opencontainers.image.title", bundleBlob.digest().tagForm() + ".sigstore.json");
-    ObjectNode subject = manifest.putObject("subject");
-    subject.put("mediaType", image.mediaType());
-    subject.put("digest", image.digest().toString());
-    subject.put("size", image.size());
-    ObjectNode annotations = manifest.putObject("annotations");
-    annotations.put("dev.sigstore.bundle.content", "dsse-envelope");
-    annotations.put("dev.sigstore.bundle.predicateType", PREDICATE_TYPE);
-    annotations.put("org.opencontainers.image.created", created.truncatedTo(ChronoUnit.MILLIS).toString());
-    byte[] bytes = Json.bytes(manifest);
-    Manifest artifact = Json.manifest(bytes, MediaTypes.OCI_MANIFEST, "the bundle manifest");
+    Descriptor layer = bundleBlob.withAnnotations(Map.of("org.opencontainers.image.title", bundleBlob.digest().tagForm() + ".sigstore.json"));
+    Map<String, String> annotations = Map.of(
+        "dev.sigstore.bundle.content", "dsse-envelope",
+        "dev.sigstore.bundle.predicateType", PREDICATE_TYPE,
+        "org.opencontainers.image.created", created.truncatedTo(ChronoUnit.MILLIS).toString());
+    Manifest artifact = Manifest.ofImage(config, List.of(layer), BUNDLE_MEDIA_TYPE, image, annotations);
     ReferrersIndex.attach(repository, artifact);
     return artifact.digest();
   }
