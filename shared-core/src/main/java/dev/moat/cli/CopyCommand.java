@@ -48,8 +48,8 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Signed annotation on the destination signature. Repeatable.")
   Map<String, String> annotations = new LinkedHashMap<>();
 
-  @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "Blobs copied at once. Default: ${DEFAULT-VALUE}.")
-  int parallelism;
+  @Option(names = "--parallel", paramLabel = "N", description = "Blobs copied at once. Default: the number of cores, at least 2.")
+  int parallelism = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
       description = "Copy only this platform of a multi-platform image (needed for a docker-archive destination).")

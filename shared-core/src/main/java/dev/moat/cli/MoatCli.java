@@ -22,7 +22,16 @@ public final class MoatCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      // Pipelines call this to check the tool; answer without building the command model (start-up time).
+      System.out.println(new Version().getVersion()[0]);
+      return;
+    }
+    if (System.getProperty("jdk.httpclient.bufsize") == null) {
+      // Blobs stream through the HTTP client in chunks of this size; the JDK's 16 KiB default costs a copy per chunk.
+      System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
+    }
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

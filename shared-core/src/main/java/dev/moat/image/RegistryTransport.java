@@ -133,7 +133,7 @@ final class RegistryTransport {
     return authority != null && authority.equalsIgnoreCase(host);
   }
 
-  /** HTTPS, or for loopback and insecure registries the first of HTTPS and HTTP that answers. */
+  /** HTTPS; for loopback and insecure registries, the first scheme whose {@code /v2/} answers like a registry. */
   URI base() throws MoatException {
     URI known = base;
     if (known != null) {
@@ -148,26 +148,40 @@ final class RegistryTransport {
         base = https;
         return base;
       }
-      try {
-        probe(https);
-        base = https;
-      } catch (IOException httpsFailed) {
-        URI http = URI.create("http://" + host + "/");
+      // Loopback first tries plain HTTP (the traffic never leaves the host, and it spares a TLS handshake that
+      // would fail against the usual plain local registry); hosts named insecure try HTTPS first, as docker does.
+      boolean loopback = options.allowsPlainHttp(host) && !options.insecureRegistries().contains(host);
+      URI http = URI.create("http://" + host + "/");
+      List<URI> order = loopback ? List.of(http, https) : List.of(https, http);
+      IOException first = null;
+      for (URI candidate : order) {
         try {
-          probe(http);
-          base = http;
-        } catch (IOException httpFailed) {
-          throw unreachable(httpsFailed instanceof SSLException || httpsFailed.getCause() instanceof SSLException ? httpFailed : httpsFailed);
+          if (probe(candidate)) {
+            base = candidate;
+            return base;
+          }
+        } catch (IOException e) {
+          if (first == null || (first instanceof ConnectException && !(e instanceof ConnectException))) {
+            first = e;
+          }
         }
       }
-      return base;
+      if (first != null) {
+        throw unreachable(first);
+      }
+      throw new MoatException(Failure.PROTOCOL, host + " does not answer like a registry on /v2/ over HTTP or HTTPS", "check the address");
     }
   }
 
-  /** Any HTTP answer from {@code /v2/} counts; only a transport failure is an exception. */
-  private void probe(URI scheme) throws IOException, MoatException {
+  /**
+   * Whether {@code /v2/} answers like a registry (200 or 401, as the distribution spec says). A plain-HTTP
+   * request to a TLS port gets a 400 from most servers, so any other status means "not this scheme".
+   */
+  private boolean probe(URI scheme) throws IOException, MoatException {
     try {
-      client.send(HttpRequest.newBuilder(scheme.resolve("/v2/")).timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> answer = client.send(
+          HttpRequest.newBuilder(scheme.resolve("/v2/")).timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding());
+      return answer.statusCode() == 200 || answer.statusCode() == 401;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MoatException(Failure.UNREACHABLE, "interrupted while talking to " + host, "");

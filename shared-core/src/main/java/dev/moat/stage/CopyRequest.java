@@ -53,7 +53,7 @@ public record CopyRequest(
         p.flag("all-tags"),
         SignatureLayout.parse(p.optional("signature-layout", "both")),
         p.map("annotations"),
-        p.integer("parallelism", 8),
+        p.integer("parallelism", Math.max(2, Runtime.getRuntime().availableProcessors())),
         p.optional("platform", null),
         RegistrySettings.from(p));
   }
