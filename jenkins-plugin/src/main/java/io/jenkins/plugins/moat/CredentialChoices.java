@@ -48,11 +48,8 @@ final class CredentialChoices {
     }
     model.includeEmptyValue();
     for (Class<? extends StandardCredentials> type : types) {
-      if (item == null) {
-        model.includeAs(ACL.SYSTEM2, Jenkins.get(), type);
-      } else {
-        model.includeAs(ACL.SYSTEM2, item, type);
-      }
+      // A null item means the root of Jenkins, as in the credentials plugin's consumer guide.
+      model.includeAs(ACL.SYSTEM2, item, type);
     }
     model.includeCurrentValue(current);
     return model;
