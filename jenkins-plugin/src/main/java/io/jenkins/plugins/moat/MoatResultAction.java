@@ -98,7 +98,7 @@ public final class MoatResultAction implements RunAction2 {
 
   @Override
   public String getIconFileName() {
-    return "symbol-lock-closed";
+    return "clipboard.png";
   }
 
   @Override
