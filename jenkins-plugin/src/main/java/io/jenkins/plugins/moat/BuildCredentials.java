@@ -23,7 +23,7 @@ final class BuildCredentials {
 
   /** A key from a secret file or secret text credential, written to a 0600 file in {@code files}. */
   String keyFile(String id, KeyFiles files) throws IOException {
-    StandardCredentials c = find(id, StandardCredentials.class, "a secret file or secret text with a key");
+    StandardCredentials c = find(id, StandardCredentials.class, "secret file or secret text");
     if (c instanceof FileCredentials file) {
       try (InputStream in = file.getContent()) {
         return files.write(in.readAllBytes()).toString();

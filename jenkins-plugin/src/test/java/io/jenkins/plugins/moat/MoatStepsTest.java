@@ -125,7 +125,7 @@ class MoatStepsTest {
   void aMissingCredentialIsABuildErrorNotAStackTrace() throws Exception {
     WorkflowRun run = j.assertBuildStatus(Result.FAILURE, build(
         "moatSign image: '" + registry.host() + "/team/app:v1', keyCredentialsId: 'no-such-key'\n"));
-    j.assertLogContains("no secret file or secret text with a key credentials with id 'no-such-key'", run);
+    j.assertLogContains("no secret file or secret text credentials with id 'no-such-key'", run);
     j.assertLogNotContains("\tat ", run);
   }
 }
