@@ -213,6 +213,19 @@ class TaskRunTest {
   }
 
   @Test
+  void aDockerconfigjsonSecretWorksAsTheDockerconfigWorkspace() throws Exception {
+    Path secret = Files.createDirectories(run.resolve("dockerconfigjson"));
+    Files.copy(dockerconfig.resolve("config.json"), secret.resolve(".dockerconfigjson"));
+    String source = freshImage("tekton/dockerconfigjson");
+    String destination = mirror.host() + "/mirror/dockerconfigjson:v1";
+    LocalTaskRun.Outcome copy = new LocalTaskRun(TektonCatalog.task("moat-copy"))
+        .param("source", source).param("destination", destination)
+        .workspace("dockerconfig", secret).workspace("ca-bundle", caBundle).run(run.resolve("copy"));
+    assertThat(copy.exitCode()).as(copy.log()).isZero();
+    assertThat(inspectMirror(destination).stdout().trim()).isEqualTo(digestOfPlain(source));
+  }
+
+  @Test
   void copyWithoutCredentialsIsRefusedByTheRegistry() throws Exception {
     String source = freshImage("tekton/nocreds");
     LocalTaskRun.Outcome copy = new LocalTaskRun(TektonCatalog.task("moat-copy"))
