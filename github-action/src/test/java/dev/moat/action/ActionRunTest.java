@@ -1,0 +1,184 @@
+package dev.moat.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.moat.testing.LocalRegistry;
+import dev.moat.testing.MoatProcess;
+import dev.moat.testing.TestImages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the sign, verify and copy actions' real steps (see {@link LocalActionRun}), with moat-version "source"
+ * (the repository's ./moat launcher and its jar), against real registries: a plain one and a TLS one with
+ * htpasswd authentication.
+ */
+class ActionRunTest {
+
+  static LocalRegistry plain;
+  static LocalRegistry mirror;
+  static Path work;
+
+  @TempDir Path temp;
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    assumeTrue(LocalRegistry.available(), "skipped: docker-registry is not installed (apt-get install docker-registry)");
+    assumeTrue(TestImages.toolsAvailable(), "skipped: umoci and skopeo are not installed");
+    work = dir;
+    plain = LocalRegistry.plain();
+    mirror = LocalRegistry.tlsWithAuth("action-user", "action-secret-" + System.nanoTime());
+    Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "action"));
+    TestImages.push(layout, "v1", plain, "team/app:v1");
+    for (String name : List.of("alice", "mallory", "carol")) {
+      MoatProcess.Result r = MoatProcess.run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", name);
+      assertThat(r.exitCode()).as(r.all()).isZero();
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (plain != null) {
+      plain.close();
+    }
+    if (mirror != null) {
+      mirror.close();
+    }
+  }
+
+  private static String freshImage(String repository) throws Exception {
+    String image = plain.host() + "/" + repository + ":v1";
+    TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
+        "docker://" + plain.host() + "/team/app:v1", "docker://" + image);
+    return image;
+  }
+
+  private static String digestOfPlain(String image) throws Exception {
+    return TestImages.sh(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + image).trim();
+  }
+
+  private static String pem(String file) throws Exception {
+    return Files.readString(work.resolve(file), StandardCharsets.UTF_8);
+  }
+
+  private LocalActionRun.Outcome run(LocalActionRun action, String name) throws Exception {
+    Path runner = Files.createDirectories(temp.resolve(name + "/runner-temp"));
+    Path workspace = Files.createDirectories(temp.resolve(name + "/workspace"));
+    LocalActionRun.Outcome outcome = action.run(runner, workspace);
+    try (Stream<Path> left = Files.list(runner)) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("key files left in RUNNER_TEMP").noneMatch(f -> f.startsWith("moat-key."));
+    }
+    return outcome;
+  }
+
+  private static LocalActionRun action(String name) throws Exception {
+    return new LocalActionRun(ActionFiles.actionDir(name));
+  }
+
+  @Test
+  void signWithAKeyFileWritesTheDigestToTheOutputsAndATableToTheSummary() throws Exception {
+    String image = freshImage("action/sign");
+    LocalActionRun.Outcome outcome = run(action("sign").input("image", image).input("key", work.resolve("alice.key").toString())
+        .input("annotations", "workflow=release,\n sha=0123abc"), "sign");
+    assertThat(outcome.exitCode()).as(outcome.log()).isZero();
+    String digest = digestOfPlain(image);
+    assertThat(outcome.outputsFiles()).contains("image-digest=" + digest + "\n", "image-url=" + image + "\n");
+    assertThat(outcome.outputs()).containsEntry("image-digest", digest).containsEntry("image-url", image);
+    assertThat(outcome.outputs().get("key-id")).matches("[0-9a-f]{64}");
+    assertThat(outcome.summary()).contains("### Moat: signed", "|---|", digest);
+  }
+
+  @Test
+  void keysPastedFromSecretsGoThroughTempFilesThatAreRemoved() throws Exception {
+    String image = freshImage("action/pasted");
+    LocalActionRun.Outcome sign = run(action("sign").input("image", image).input("key", pem("alice.key")), "sign");
+    assertThat(sign.exitCode()).as(sign.log()).isZero();
+    assertThat(sign.log()).doesNotContain(body(pem("alice.key")));
+
+    LocalActionRun.Outcome verify = run(action("verify").input("image", image)
+        .input("keys", pem("mallory.pub") + pem("alice.pub")).input("threshold", "1"), "verify");
+    assertThat(verify.exitCode()).as(verify.log()).isZero();
+    assertThat(verify.outputs()).containsEntry("image-digest", digestOfPlain(image));
+    assertThat(verify.outputs().get("signers")).contains("moat-key.").doesNotContain(",");
+    assertThat(verify.outputs().get("signer-key-ids")).matches("[0-9a-f]{64}");
+    assertThat(verify.summary()).contains("### Moat: verify passed", "| layout | signature | outcome | key |");
+  }
+
+  @Test
+  void verifyWithAnotherKeyFailsTheStepWithExitCode12() throws Exception {
+    String image = freshImage("action/wrongkey");
+    assertThat(run(action("sign").input("image", image).input("key", work.resolve("alice.key").toString()), "sign").exitCode()).isZero();
+    LocalActionRun.Outcome byPath = run(action("verify").input("image", image).input("keys", work.resolve("mallory.pub").toString()), "path");
+    assertThat(byPath.exitCode()).as(byPath.log()).isEqualTo(12);
+    assertThat(byPath.summary()).contains("### Moat: verify FAILED");
+    LocalActionRun.Outcome byContent = run(action("verify").input("image", image).input("keys", pem("mallory.pub")), "content");
+    assertThat(byContent.exitCode()).as(byContent.log()).isEqualTo(12);
+  }
+
+  @Test
+  void copyVerifiesTheSourceAndSignsTheCopyInATlsRegistryWithAuth() throws Exception {
+    String source = freshImage("action/copy");
+    assertThat(run(action("sign").input("image", source).input("key", work.resolve("alice.key").toString()), "sign").exitCode()).isZero();
+    String destination = mirror.host() + "/mirror/app:v1";
+    LocalActionRun.Outcome copy = run(action("copy").input("source", source).input("destination", destination)
+        .input("verify-keys", work.resolve("alice.pub").toString())
+        .input("sign-key", pem("carol.key"))
+        .input("registry-username", mirror.username()).input("registry-password", mirror.password())
+        .input("registry-ca", mirror.caCertificate().toString()), "copy");
+    assertThat(copy.exitCode()).as(copy.log()).isZero();
+    assertThat(copy.log()).doesNotContain(mirror.password(), body(pem("carol.key")));
+    assertThat(copy.outputs()).containsEntry("image-url", destination).containsEntry("image-digest", digestOfPlain(source))
+        .containsEntry("copied-tags", "v1");
+    assertThat(copy.outputs().get("image-digest")).isEqualTo(digestOfMirror(destination));
+    assertThat(copy.summary()).contains("### Moat: copied", "|---|");
+
+    LocalActionRun.Outcome verify = run(action("verify").input("image", destination).input("keys", work.resolve("carol.pub").toString())
+        .input("registry-username", mirror.username()).input("registry-password", mirror.password())
+        .input("registry-ca", mirror.caCertificate().toString()), "verify");
+    assertThat(verify.exitCode()).as(verify.log()).isZero();
+  }
+
+  @Test
+  void copyWithoutCredentialsFailsWithTheAuthExitCode() throws Exception {
+    String source = freshImage("action/nocreds");
+    LocalActionRun.Outcome copy = run(action("copy").input("source", source).input("destination", mirror.host() + "/mirror/nocreds:v1")
+        .input("registry-ca", mirror.caCertificate().toString()), "copy");
+    assertThat(copy.exitCode()).as(copy.log()).isEqualTo(4);
+  }
+
+  @Test
+  void anUnknownMoatVersionStopsAtTheSetupStep() throws Exception {
+    LocalActionRun.Outcome outcome = run(action("verify").input("image", plain.host() + "/team/app:v1")
+        .input("keys", work.resolve("alice.pub").toString()).input("moat-version", "latest"), "setup");
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.log()).contains("::error::moat-version must be source, installed or a version");
+    assertThat(outcome.outputsFiles()).isEmpty();
+  }
+
+  private static String digestOfMirror(String image) throws Exception {
+    Path auth = Files.createTempFile(work, "auth-", ".json");
+    String token = Base64.getEncoder().encodeToString((mirror.username() + ":" + mirror.password()).getBytes(StandardCharsets.UTF_8));
+    Files.writeString(auth, "{\"auths\":{\"" + mirror.host() + "\":{\"auth\":\"" + token + "\"}}}");
+    try {
+      return TestImages.sh(work, "skopeo", "inspect", "--authfile", auth.toString(), "--cert-dir", mirror.caCertificate().getParent().toString(),
+          "--format", "{{.Digest}}", "docker://" + image).trim();
+    } finally {
+      Files.delete(auth);
+    }
+  }
+
+  /** The base64 body of a PEM file (the secret part, without the BEGIN/END lines). */
+  private static String body(String pem) {
+    return pem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,61 @@
+package io.jenkins.plugins.moat;
+
+import dev.moat.MoatException;
+import dev.moat.stage.StageResult;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+
+/**
+ * Runs one stage for a step, off the CPS thread: build the request, run the stage, record the result on
+ * the build, and turn a failed verdict or a {@link MoatException} into a one-line {@link AbortException}.
+ * The step's return value is the stage's outputs (IMAGE_DIGEST, …).
+ */
+abstract class MoatStageExecution extends SynchronousNonBlockingStepExecution<Map<String, String>> {
+
+  private static final long serialVersionUID = 1L;
+
+  MoatStageExecution(StepContext context) {
+    super(context);
+  }
+
+  /** The stage's name on the build page: sign, verify, copy. */
+  abstract String stage();
+
+  abstract StageResult runStage(StageInputs inputs) throws MoatException, IOException, InterruptedException;
+
+  @Override
+  protected Map<String, String> run() throws Exception {
+    Run<?, ?> run = getContext().get(Run.class);
+    TaskListener listener = getContext().get(TaskListener.class);
+    EnvVars env = getContext().get(EnvVars.class);
+    if (env == null) {
+      env = run.getEnvironment(listener);
+    }
+    StageResult result;
+    try (KeyFiles keys = new KeyFiles()) {
+      result = runStage(new StageInputs(new BuildCredentials(run), keys, env, listener));
+    } catch (MoatException e) {
+      throw new AbortException(e.oneLine());
+    }
+    MoatResultAction.of(run).add(stage(), result);
+    if (!result.passed()) {
+      throw new AbortException(result.message());
+    }
+    listener.getLogger().println("[moat] " + result.message());
+    return new LinkedHashMap<>(result.outputs());
+  }
+
+  static String require(String value, String name) throws AbortException {
+    if (value == null || value.isBlank()) {
+      throw new AbortException("'" + name + "' is required");
+    }
+    return value;
+  }
+}
