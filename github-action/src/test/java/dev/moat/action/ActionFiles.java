@@ -34,6 +34,10 @@ final class ActionFiles {
     if (configured != null && Files.isExecutable(Path.of(configured))) {
       return Path.of(configured);
     }
+    Path local = dev.moat.testing.MoatProcess.projectRoot().resolve(".ci/lint/node_modules/.bin").resolve(name);
+    if (Files.isExecutable(local)) {
+      return local;
+    }
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
         return Path.of(dir, name);

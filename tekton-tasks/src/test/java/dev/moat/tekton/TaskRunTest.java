@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,8 +147,6 @@ class TaskRunTest {
   }
 
   @Test
-  @Disabled("needs the core's full KeyLoader: the temporary one in shared-core reads only unencrypted PKCS#8, so an encrypted key fails"
-      + " with exit 6 even with the right passphrase")
   void anEncryptedKeyTakesItsPassphraseFromTheOptionalSecret() throws Exception {
     String image = freshImage("tekton/encrypted");
     LocalTaskRun.Outcome without = new LocalTaskRun(TektonCatalog.task("moat-sign"))
