@@ -57,4 +57,9 @@ public record CopyRequest(
         p.optional("platform", null),
         RegistrySettings.from(p));
   }
+
+  /** The same request with other registry settings (a wrapper adding the credentials it holds). */
+  public CopyRequest withRegistry(RegistrySettings newRegistry) {
+    return new CopyRequest(source, destination, signKey, verifyKeys, threshold, copySignatures, allTags, layouts, annotations, parallelism, platform, newRegistry);
+  }
 }

@@ -27,4 +27,9 @@ public record SignRequest(ImageLocation image, String key, Map<String, String> a
     return new SignRequest(ImageLocation.parse(p.required("image")), p.required("key"), p.map("annotations"),
         SignatureLayout.parse(p.optional("signature-layout", "both")), RegistrySettings.from(p));
   }
+
+  /** The same request with other registry settings (a wrapper adding the credentials it holds). */
+  public SignRequest withRegistry(RegistrySettings newRegistry) {
+    return new SignRequest(image, key, annotations, layouts, newRegistry);
+  }
 }

@@ -25,4 +25,9 @@ public record VerifyRequest(ImageLocation image, List<String> keys, int threshol
     }
     return new VerifyRequest(ImageLocation.parse(p.required("image")), keys, p.integer("threshold", 1), RegistrySettings.from(p));
   }
+
+  /** The same request with other registry settings (a wrapper adding the credentials it holds). */
+  public VerifyRequest withRegistry(RegistrySettings newRegistry) {
+    return new VerifyRequest(image, keys, threshold, newRegistry);
+  }
 }

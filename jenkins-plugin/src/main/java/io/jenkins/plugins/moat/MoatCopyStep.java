@@ -39,6 +39,7 @@ public final class MoatCopyStep extends Step {
   private int threshold = 1;
   private boolean copySignatures;
   private boolean allTags;
+  private String platform;
   private String signatureLayout;
   private String annotations;
   private String sourceRegistryCredentialsId;
@@ -112,6 +113,15 @@ public final class MoatCopyStep extends Step {
     this.allTags = allTags;
   }
 
+  public String getPlatform() {
+    return platform;
+  }
+
+  @DataBoundSetter
+  public void setPlatform(String platform) {
+    this.platform = platform;
+  }
+
   public String getSignatureLayout() {
     return signatureLayout;
   }
@@ -181,14 +191,14 @@ public final class MoatCopyStep extends Step {
       p.put("threshold", String.valueOf(step.threshold));
       p.put("copy-signatures", String.valueOf(step.copySignatures));
       p.put("all-tags", String.valueOf(step.allTags));
+      p.put("platform", step.platform);
       p.put("signature-layout", step.signatureLayout);
       p.put("annotations", step.annotations);
       CopyRequest r = CopyRequest.fromParameters(p);
       Map<String, Credential> credentials = new HashMap<>();
       in.addRegistryCredential(credentials, r.source(), step.sourceRegistryCredentialsId);
       in.addRegistryCredential(credentials, r.destination(), step.destinationRegistryCredentialsId);
-      r = new CopyRequest(r.source(), r.destination(), r.signKey(), r.verifyKeys(), r.threshold(), r.copySignatures(), r.allTags(),
-          r.layouts(), r.annotations(), r.parallelism(), r.registry().withCredentials(credentials));
+      r = r.withRegistry(r.registry().withCredentials(credentials));
       return new CopyStage().run(r, in.context(step.passphraseCredentialsId), in.stageListener());
     }
   }

@@ -117,8 +117,7 @@ public final class MoatSignStep extends Step {
       p.put("annotations", step.annotations);
       p.put("signature-layout", step.signatureLayout);
       SignRequest r = SignRequest.fromParameters(p);
-      r = new SignRequest(r.image(), r.key(), r.annotations(), r.layouts(),
-          r.registry().withCredentials(in.registryCredentials(r.image(), step.registryCredentialsId)));
+      r = r.withRegistry(r.registry().withCredentials(in.registryCredentials(r.image(), step.registryCredentialsId)));
       return new SignStage().run(r, in.context(step.passphraseCredentialsId), in.stageListener());
     }
   }

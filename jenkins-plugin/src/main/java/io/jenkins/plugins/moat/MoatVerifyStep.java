@@ -133,8 +133,7 @@ public final class MoatVerifyStep extends Step {
       p.put("keys", String.join("\n", refs));
       p.put("threshold", String.valueOf(step.threshold));
       VerifyRequest r = VerifyRequest.fromParameters(p);
-      r = new VerifyRequest(r.image(), r.keys(), r.threshold(),
-          r.registry().withCredentials(in.registryCredentials(r.image(), step.registryCredentialsId)));
+      r = r.withRegistry(r.registry().withCredentials(in.registryCredentials(r.image(), step.registryCredentialsId)));
       return new VerifyStage().run(r, in.context(null), in.stageListener());
     }
   }
