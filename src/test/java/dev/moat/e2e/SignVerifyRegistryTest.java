@@ -49,9 +49,7 @@ class SignVerifyRegistryTest {
   @Test
   void signatureInEachLayoutVerifiesAndNamesTheSigner() throws Exception {
     for (String layout : List.of("legacy", "bundle")) {
-      String repo = registry.host() + "/layouts/" + layout + ":v1";
-      TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
-          "docker://" + registry.host() + "/team/app:v1", "docker://" + repo);
+      String repo = TestImages.copyWithin(registry, "team/app:v1", "layouts/" + layout + ":v1");
       MoatProcess.Result sign = moat("sign", repo, "--key", "alice.key", "--signature-layout", layout);
       assertThat(sign.exitCode()).as(sign.all()).isZero();
       MoatProcess.Result verify = moat("verify", repo, "--key", "alice.pub");
@@ -71,9 +69,7 @@ class SignVerifyRegistryTest {
 
   @Test
   void thresholdCountsDistinctKeys() throws Exception {
-    String repo = registry.host() + "/threshold/app:v1";
-    TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
-        "docker://" + registry.host() + "/team/app:v1", "docker://" + repo);
+    String repo = TestImages.copyWithin(registry, "team/app:v1", "threshold/app:v1");
     assertThat(moat("sign", repo, "--key", "alice.key").exitCode()).isZero();
     assertThat(moat("sign", repo, "--key", "alice.key", "--signature-layout", "legacy").exitCode()).isZero();
     MoatProcess.Result one = moat("verify", repo, "--key", "alice.pub", "--key", "bob.pub", "--threshold", "2");
@@ -86,14 +82,12 @@ class SignVerifyRegistryTest {
 
   @Test
   void outputsAreWrittenForPipelines() throws Exception {
-    String repo = registry.host() + "/outputs/app:v1";
-    TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
-        "docker://" + registry.host() + "/team/app:v1", "docker://" + repo);
+    String repo = TestImages.copyWithin(registry, "team/app:v1", "outputs/app:v1");
     Path results = work.resolve("results");
     Path outputs = work.resolve("outputs.txt");
     MoatProcess.Result sign = moat("sign", repo, "--key", "carol.key", "--results-dir", results.toString(), "--outputs-file", outputs.toString());
     assertThat(sign.exitCode()).as(sign.all()).isZero();
-    String digest = TestImages.sh(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + repo).trim();
+    String digest = TestImages.digest(repo);
     assertThat(Files.readString(results.resolve("IMAGE_DIGEST"))).isEqualTo(digest);
     assertThat(Files.readString(outputs)).contains("image-digest=" + digest);
   }

@@ -56,15 +56,13 @@ class ActionRunTest {
     }
   }
 
+  /** A fresh copy of the test image in the plain registry, so each test signs its own repository. */
   private static String freshImage(String repository) throws Exception {
-    String image = plain.host() + "/" + repository + ":v1";
-    TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
-        "docker://" + plain.host() + "/team/app:v1", "docker://" + image);
-    return image;
+    return TestImages.copyWithin(plain, "team/app:v1", repository + ":v1");
   }
 
   private static String digestOfPlain(String image) throws Exception {
-    return TestImages.sh(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + image).trim();
+    return TestImages.digest(image);
   }
 
   private static String pem(String file) throws Exception {

@@ -114,16 +114,12 @@ final class InteropTools {
 
   /** Copies {@code docker://REGISTRY/from} to {@code docker://REGISTRY/to} with skopeo. */
   static void copy(Path work, LocalRegistry registry, String from, String to) throws IOException, InterruptedException {
-    TestImages.sh(work, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
-        "docker://" + registry.host() + "/" + from, "docker://" + registry.host() + "/" + to);
+    TestImages.copyWithin(registry, from, to);
   }
 
   /** The manifest digest skopeo reports for {@code docker://REGISTRY/repositoryAndTag}. */
   static String digest(Path work, LocalRegistry registry, String repositoryAndTag) throws IOException, InterruptedException {
-    String digest = TestImages.sh(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}",
-        "docker://" + registry.host() + "/" + repositoryAndTag).trim();
-    assertThat(digest).matches("sha256:[0-9a-f]{64}");
-    return digest;
+    return TestImages.digest(registry.host() + "/" + repositoryAndTag);
   }
 
   /** The tag-form of a digest: {@code sha256-<hex>}. */

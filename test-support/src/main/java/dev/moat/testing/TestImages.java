@@ -82,6 +82,26 @@ public final class TestImages {
     sh(layout.getParent(), cmd.toArray(new String[0]));
   }
 
+  /**
+   * Copies {@code from} to {@code to} (both {@code repository:tag}) inside one plain-HTTP registry with skopeo,
+   * so a test gets its own repository; returns the full reference of the copy.
+   */
+  public static String copyWithin(LocalRegistry registry, String from, String to) throws IOException, InterruptedException {
+    String image = registry.host() + "/" + to;
+    sh(null, "skopeo", "copy", "-q", "--src-tls-verify=false", "--dest-tls-verify=false",
+        "docker://" + registry.host() + "/" + from, "docker://" + image);
+    return image;
+  }
+
+  /** The manifest digest skopeo reports for {@code image} (a full reference) in a plain-HTTP registry. */
+  public static String digest(String image) throws IOException, InterruptedException {
+    String digest = sh(null, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + image).trim();
+    if (!digest.matches("sha256:[0-9a-f]{64}")) {
+      throw new IOException("skopeo reported no digest for " + image + ": " + digest);
+    }
+    return digest;
+  }
+
   public static List<String> destinationFlags(LocalRegistry registry) {
     List<String> flags = new ArrayList<>();
     if (registry.caCertificate() == null) {
