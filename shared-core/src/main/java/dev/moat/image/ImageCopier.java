@@ -128,7 +128,11 @@ public final class ImageCopier {
       progress.blob(blob, BlobOutcome.MOUNTED);
       return;
     }
-    destination.pushBlob(blob, () -> new VerifyingInputStream(source.openBlob(blob), blob, source.describe()));
+    if (source instanceof RegistryRepository from && destination instanceof RegistryRepository to) {
+      to.pushBlobFrom(blob, from);
+    } else {
+      destination.pushBlob(blob, () -> new VerifyingInputStream(source.openBlob(blob), blob, source.describe()));
+    }
     counts.copied.incrementAndGet();
     counts.bytes.addAndGet(blob.size());
     progress.blob(blob, BlobOutcome.COPIED);

@@ -145,13 +145,18 @@ public final class RegistryRepository implements ImageRepository {
 
   @Override
   public void pushBlob(Descriptor blob, BlobSource source) throws MoatException {
+    upload(blob, () -> publisher(blob, source));
+  }
+
+  /** A monolithic upload (POST, then PUT with the digest), started afresh up to three times on server or connection failures. */
+  private void upload(Descriptor blob, RegistryTransport.Body body) throws MoatException {
     MoatException last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       String location = startUpload(null);
       String target = location + (location.contains("?") ? "&" : "?") + "digest=" + blob.digest();
       try {
         HttpResponse<InputStream> response = transport.send(new RegistryTransport.Call("PUT", target, push(),
-            Map.of("Content-Type", "application/octet-stream"), () -> publisher(blob, source)));
+            Map.of("Content-Type", "application/octet-stream"), body));
         if (response.statusCode() == 201 || response.statusCode() == 204) {
           RegistryTransport.discard(response);
           return;
@@ -168,6 +173,30 @@ public final class RegistryRepository implements ImageRepository {
       }
     }
     throw last;
+  }
+
+  /**
+   * Streams a blob from a repository of another (or the same) registry into this one: the download's buffers
+   * go into the upload through {@link DigestCheckingPublisher}, with no {@code InputStream} in between. A
+   * retried upload downloads again.
+   */
+  void pushBlobFrom(Descriptor blob, RegistryRepository source) throws MoatException {
+    RegistryTransport.Body body = () -> {
+      HttpResponse<java.util.concurrent.Flow.Publisher<java.util.List<java.nio.ByteBuffer>>> download =
+          source.transport.sendForBuffers(new RegistryTransport.Call("GET", "/v2/" + source.name + "/blobs/" + blob.digest(), source.pull()));
+      if (download.statusCode() != 200) {
+        download.body().subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+          @Override public void onSubscribe(java.util.concurrent.Flow.Subscription s) { s.cancel(); }
+          @Override public void onNext(java.util.List<java.nio.ByteBuffer> item) {}
+          @Override public void onError(Throwable t) {}
+          @Override public void onComplete() {}
+        });
+        throw new MoatException(download.statusCode() == 404 ? Failure.NOT_FOUND : Failure.PROTOCOL,
+            source.describe() + " answered HTTP " + download.statusCode() + " fetching blob " + blob.digest(), "");
+      }
+      return HttpRequest.BodyPublishers.fromPublisher(new DigestCheckingPublisher(download.body(), blob, source.describe()), blob.size());
+    };
+    upload(blob, body);
   }
 
   private static HttpRequest.BodyPublisher publisher(Descriptor blob, BlobSource source) throws MoatException {

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -67,13 +71,26 @@ final class RegistryTransport {
 
   /** Sends a call; the caller reads and closes the body. 401/403 after authenticating are failures. */
   HttpResponse<InputStream> send(Call call) throws MoatException {
+    return send(call, HttpResponse.BodyHandlers.ofInputStream(), RegistryTransport::discard, RegistryTransport::errorDetail);
+  }
+
+  /**
+   * Sends a call whose answer is a stream of buffers (a blob fed straight into an upload); the caller
+   * subscribes to the body.
+   */
+  HttpResponse<Flow.Publisher<List<ByteBuffer>>> sendForBuffers(Call call) throws MoatException {
+    return send(call, HttpResponse.BodyHandlers.ofPublisher(), r -> r.body().subscribe(new Cancelling()), r -> "");
+  }
+
+  private <T> HttpResponse<T> send(Call call, HttpResponse.BodyHandler<T> handler, Consumer<HttpResponse<T>> discard,
+      Function<HttpResponse<T>, String> detailOf) throws MoatException {
     boolean authenticated = false;
     int attempt = 0;
     while (true) {
       attempt++;
-      HttpResponse<InputStream> response;
+      HttpResponse<T> response;
       try {
-        response = client.send(request(call), HttpResponse.BodyHandlers.ofInputStream());
+        response = client.send(request(call), handler);
       } catch (IOException e) {
         if (attempt < options.maxAttempts() && !(e instanceof ConnectException && attempt >= 2)) {
           sleep(backoff(attempt, null));
@@ -86,14 +103,14 @@ final class RegistryTransport {
       }
       int status = response.statusCode();
       if (status == 401 && !authenticated) {
-        discard(response);
-        authenticate(response, call.scopes());
+        discard.accept(response);
+        authenticate(response.headers(), call.scopes());
         authenticated = true;
         attempt--;
         continue;
       }
       if (status == 401 || status == 403) {
-        String detail = errorDetail(response);
+        String detail = detailOf.apply(response);
         throw new MoatException(
             Failure.AUTHENTICATION,
             "registry " + host + " refused access" + scopeText(call.scopes()) + " (HTTP " + status + detail + ")",
@@ -102,7 +119,7 @@ final class RegistryTransport {
       if ((status == 429 || status == 500 || status == 502 || status == 503 || status == 504)
           && attempt < options.maxAttempts()) {
         String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
-        discard(response);
+        discard.accept(response);
         sleep(backoff(attempt, retryAfter));
         continue;
       }
@@ -188,8 +205,8 @@ final class RegistryTransport {
     }
   }
 
-  private void authenticate(HttpResponse<InputStream> response, List<String> scopes) throws MoatException {
-    String header = response.headers().firstValue("WWW-Authenticate").orElse("");
+  private void authenticate(java.net.http.HttpHeaders headers, List<String> scopes) throws MoatException {
+    String header = headers.firstValue("WWW-Authenticate").orElse("");
     String scheme = header.split(" ", 2)[0].toLowerCase(Locale.ROOT);
     Optional<Credential> creds = credential();
     if (scheme.equals("basic")) {
@@ -328,6 +345,23 @@ final class RegistryTransport {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** Takes nothing from a buffer stream and lets the connection go. */
+  private static final class Cancelling implements Flow.Subscriber<List<ByteBuffer>> {
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      subscription.cancel();
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {}
+
+    @Override
+    public void onError(Throwable throwable) {}
+
+    @Override
+    public void onComplete() {}
   }
 
   static void discard(HttpResponse<InputStream> response) {
