@@ -39,9 +39,7 @@ class CopyTest {
     TestImages.push(layout, "single", source, "upstream/app:single");
     TestImages.build(dir, "unsigned", "amd64", Map.of("/etc/app", "nobody signed this"));
     TestImages.push(layout, "unsigned", source, "upstream/app:unsigned");
-    for (String name : List.of("publisher", "mirror", "stranger")) {
-      assertThat(MoatProcess.run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", name).exitCode()).isZero();
-    }
+    MoatProcess.generateKeys(dir, "publisher", "mirror", "stranger");
     assertThat(moat("sign", source.host() + "/upstream/app:multi", "--key", "publisher.key").exitCode()).isZero();
     assertThat(moat("sign", source.host() + "/upstream/app:single", "--key", "publisher.key").exitCode()).isZero();
   }

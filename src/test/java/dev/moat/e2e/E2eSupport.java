@@ -1,6 +1,5 @@
 package dev.moat.e2e;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
@@ -16,8 +15,7 @@ final class E2eSupport {
   private E2eSupport() {}
 
   static void assumeTools() {
-    assumeTrue(LocalRegistry.available(), "docker-registry is not installed (apt-get install docker-registry); .ci/run installs it");
-    assumeTrue(TestImages.toolsAvailable(), "umoci and skopeo are not installed; .ci/run installs them");
+    TestImages.assumeToolsInstalled();
   }
 
   static Map<String, String> env(LocalRegistry... registries) {

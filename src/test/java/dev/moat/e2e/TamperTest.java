@@ -49,7 +49,7 @@ class TamperTest {
       TestImages.push(layout, "a", registry, repo + "/app:a");
       TestImages.push(layout, "b", registry, repo + "/app:b");
     }
-    assertThat(MoatProcess.run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", "signer").exitCode()).isZero();
+    MoatProcess.generateKeys(dir, "signer");
   }
 
   @AfterAll

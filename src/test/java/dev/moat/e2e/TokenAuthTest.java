@@ -29,7 +29,7 @@ class TokenAuthTest {
       Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "token"));
       TestImages.sh(dir, "skopeo", "copy", "-q", "--dest-tls-verify=false", "--dest-creds", "ci-bot:t0ken-pass",
           "oci:" + layout + ":v1", "docker://" + registry.host() + "/secure/app:v1");
-      assertThat(MoatProcess.run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", "k").exitCode()).isZero();
+      MoatProcess.generateKeys(dir, "k");
       String image = registry.host() + "/secure/app:v1";
 
       MoatProcess.Result anonymousSign = MoatProcess.run(Map.of(), dir, List.of("sign", image, "--key", "k.key"));

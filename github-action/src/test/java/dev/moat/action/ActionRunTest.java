@@ -1,7 +1,6 @@
 package dev.moat.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -33,17 +31,13 @@ class ActionRunTest {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    assumeTrue(LocalRegistry.available(), "skipped: docker-registry is not installed (apt-get install docker-registry)");
-    assumeTrue(TestImages.toolsAvailable(), "skipped: umoci and skopeo are not installed");
+    TestImages.assumeToolsInstalled();
     work = dir;
     plain = LocalRegistry.plain();
     mirror = LocalRegistry.tlsWithAuth("action-user", "action-secret-" + System.nanoTime());
     Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "action"));
     TestImages.push(layout, "v1", plain, "team/app:v1");
-    for (String name : List.of("alice", "mallory", "carol")) {
-      MoatProcess.Result r = MoatProcess.run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", name);
-      assertThat(r.exitCode()).as(r.all()).isZero();
-    }
+    MoatProcess.generateKeys(dir, "alice", "mallory", "carol");
   }
 
   @AfterAll

@@ -107,10 +107,20 @@ final class InteropTools {
   }
 
   /** Generates a PKCS#8 key pair with Moat: {@code NAME.key} and {@code NAME.pub} in {@code work}. */
-  static void generateKey(Path work, String name) throws IOException, InterruptedException {
-    MoatProcess.Result r = moat(work, "key", "generate", "--format", "pkcs8", "--output-key-prefix", name);
-    assertThat(r.exitCode()).as(r.all()).isZero();
+  /**
+   * A plain registry holding {@code team/app:v1} and {@code team/app:v2} (two different images), with key
+   * pairs alice and bob generated in {@code dir}.
+   */
+  static LocalRegistry registryWithTwoImages(Path dir) throws IOException, InterruptedException {
+    LocalRegistry registry = LocalRegistry.plain();
+    Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "one"));
+    TestImages.push(layout, "v1", registry, "team/app:v1");
+    TestImages.build(dir, "v2", "amd64", Map.of("/etc/app", "two"));
+    TestImages.push(layout, "v2", registry, "team/app:v2");
+    MoatProcess.generateKeys(dir, "alice", "bob");
+    return registry;
   }
+
 
   /** Copies {@code docker://REGISTRY/from} to {@code docker://REGISTRY/to} with skopeo. */
   static void copy(Path work, LocalRegistry registry, String from, String to) throws IOException, InterruptedException {

@@ -12,12 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
-import dev.moat.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,13 +46,7 @@ class SigstoreJsBundleInteropTest {
       return;
     }
     work = dir;
-    registry = LocalRegistry.plain();
-    Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "one"));
-    TestImages.push(layout, "v1", registry, "team/app:v1");
-    TestImages.build(dir, "v2", "amd64", Map.of("/etc/app", "two"));
-    TestImages.push(layout, "v2", registry, "team/app:v2");
-    InteropTools.generateKey(dir, "alice");
-    InteropTools.generateKey(dir, "bob");
+    registry = InteropTools.registryWithTwoImages(dir);
   }
 
   @BeforeEach

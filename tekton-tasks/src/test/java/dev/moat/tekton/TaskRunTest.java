@@ -1,7 +1,6 @@
 package dev.moat.tekton;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
@@ -39,17 +38,13 @@ class TaskRunTest {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    assumeTrue(LocalRegistry.available(), "skipped: docker-registry is not installed (apt-get install docker-registry)");
-    assumeTrue(TestImages.toolsAvailable(), "skipped: umoci and skopeo are not installed");
+    TestImages.assumeToolsInstalled();
     work = dir;
     plain = LocalRegistry.plain();
     mirror = LocalRegistry.tlsWithAuth("mirror-user", "mirror-secret-" + System.nanoTime());
     Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "tekton"));
     TestImages.push(layout, "v1", plain, "team/app:v1");
-    for (String name : List.of("alice", "mallory", "carol")) {
-      MoatProcess.Result r = MoatProcess.run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", name);
-      assertThat(r.exitCode()).as(r.all()).isZero();
-    }
+    MoatProcess.generateKeys(dir, "alice", "mallory", "carol");
 
     signingKey = Files.createDirectories(dir.resolve("ws/signing-key"));
     Files.copy(dir.resolve("alice.key"), signingKey.resolve("cosign.key"));

@@ -58,6 +58,16 @@ public final class MoatProcess {
     return exec(command, env, workDir, 300);
   }
 
+  /** Generates unencrypted PKCS#8 key pairs {@code NAME.key} / {@code NAME.pub} in {@code dir} with the CLI. */
+  public static void generateKeys(Path dir, String... names) throws IOException, InterruptedException {
+    for (String name : names) {
+      Result r = run(Map.of(), dir, "key", "generate", "--format", "pkcs8", "--output-key-prefix", name);
+      if (r.exitCode() != 0) {
+        throw new IOException("moat key generate " + name + " failed (" + r.exitCode() + "): " + r.all());
+      }
+    }
+  }
+
   /** Runs any command with extra environment variables; stdout and stderr are collected. */
   public static Result exec(List<String> command, Map<String, String> env, Path workDir, int timeoutSeconds) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command);

@@ -23,6 +23,13 @@ public final class TestImages {
 
   private TestImages() {}
 
+  /** Skips the calling test, with a message saying what to install, when the registry or image tools are missing. */
+  public static void assumeToolsInstalled() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(LocalRegistry.available(),
+        "skipped: docker-registry is not installed (apt-get install docker-registry); .ci/run installs it");
+    org.junit.jupiter.api.Assumptions.assumeTrue(toolsAvailable(), "skipped: umoci and skopeo are not installed (apt-get install umoci skopeo); .ci/run installs them");
+  }
+
   public static boolean toolsAvailable() {
     return Files.isExecutable(Path.of("/usr/bin/umoci")) && Files.isExecutable(Path.of("/usr/bin/skopeo"));
   }
