@@ -19,6 +19,8 @@ public enum Failure {
   KEY(6),
   /** The registry or archive answered something that breaks the protocol or a limit (garbage, a manifest over 4 MiB). */
   PROTOCOL(7),
+  /** An image layer is hostile or broken: a path escaping the root, a truncated stream, over the size cap. */
+  LAYER_REJECTED(8),
   /** Verification: the image carries no signature at all. */
   NO_SIGNATURE(10),
   /** Verification: a signature is present but does not verify (tampered payload or signature). */
@@ -28,7 +30,9 @@ public enum Failure {
   /** Verification: the signature is valid but names another digest than the image's (a moved tag, a replayed signature). */
   DIGEST_MISMATCH(13),
   /** Verification: fewer distinct trusted keys signed than the threshold asks. */
-  THRESHOLD_NOT_MET(14);
+  THRESHOLD_NOT_MET(14),
+  /** Drift check: something ran that the whitelist does not list, or with another hash. */
+  DRIFT(20);
 
   private final int exitCode;
 
