@@ -74,6 +74,33 @@ public final class Parameters {
     }
   }
 
+  /** A size: a number of bytes, or with K, M, G or T (binary multiples; KiB/KB forms too), e.g. {@code 16G}. */
+  public long bytes(String name, long fallback) throws MoatException {
+    String value = values.get(name);
+    return value == null ? fallback : parseBytes("parameter '" + name + "'", value);
+  }
+
+  /** Parses a size given as {@code name} ({@code --max-layer-size}, {@code parameter 'max-layer-size'}); at least 1 byte. */
+  public static long parseBytes(String name, String value) throws MoatException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,19})\\s*([KMGT]?)(i?B)?", java.util.regex.Pattern.CASE_INSENSITIVE)
+        .matcher(value.trim());
+    if (m.matches()) {
+      int shift = "KMGT".indexOf(m.group(2).toUpperCase(Locale.ROOT)) * 10 + 10;
+      if (m.group(2).isEmpty()) {
+        shift = 0;
+      }
+      try {
+        long number = Long.parseLong(m.group(1));
+        if (number > 0 && number <= (Long.MAX_VALUE >> shift)) {
+          return number << shift;
+        }
+      } catch (NumberFormatException e) {
+        // too big: reported below
+      }
+    }
+    throw new MoatException(Failure.INVALID_INPUT, name + " is '" + value + "', not a size", "give a positive size such as 16G, 512M or 1048576");
+  }
+
   public boolean flag(String name) throws MoatException {
     String value = values.getOrDefault(name, "false").toLowerCase(Locale.ROOT);
     switch (value) {
