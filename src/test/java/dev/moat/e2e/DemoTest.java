@@ -2,22 +2,35 @@ package dev.moat.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.testing.MoatProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code moat demo} needs nothing but a JDK: no registry, no image tools. */
+/** {@code moat demo} needs nothing but a JDK: no registry, no image tools; its whitelist catches a dropped binary. */
 class DemoTest {
 
   @Test
-  void demoSignsVerifiesMirrorsAndLeavesReadableLayouts(@TempDir Path dir) throws Exception {
+  void demoSignsVerifiesMirrorsLearnsAWhitelistAndLeavesReadableFiles(@TempDir Path dir) throws Exception {
     MoatProcess.Result demo = MoatProcess.run(Map.of(), dir, "demo", "--dir", "out");
     assertThat(demo.exitCode()).as(demo.all()).isZero();
     assertThat(demo.stdout()).contains("rejected as expected (exit code 12)");
+    assertThat(demo.stdout()).contains("8. Learning", "script", "total", "whitelist.json", "policies/");
+    JsonNode whitelist = new ObjectMapper().readTree(dir.resolve("out/whitelist.json").toFile());
+    assertThat(whitelist.path("platforms").get(0).path("entries").findValuesAsText("path")).contains("/usr/local/bin/hello");
+    try (Stream<Path> policies = Files.list(dir.resolve("out/policies"))) {
+      assertThat(policies.toList()).as("at least one file per enforcer").hasSizeGreaterThanOrEqualTo(4);
+    }
+    Files.writeString(dir.resolve("events.txt"), "/usr/local/bin/hello\n/tmp/dropped\n");
+    MoatProcess.Result check = MoatProcess.run(Map.of(), dir, List.of("whitelist", "check", "out/whitelist.json", "--events", "events.txt"));
+    assertThat(check.exitCode()).as(check.all()).isEqualTo(20);
+    assertThat(check.stderr()).contains("/tmp/dropped").doesNotContain("/usr/local/bin/hello (");
     assertThat(Files.readString(dir.resolve("out/publisher.key"))).startsWith("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----");
     MoatProcess.Result again = MoatProcess.run(Map.of(), dir, List.of("verify", "oci:out/mirror:demo", "--key", "out/mirror.pub"));
     assertThat(again.exitCode()).as(again.all()).isZero();

@@ -12,6 +12,8 @@ import dev.moat.signing.key.KeyFormat;
 import dev.moat.signing.key.KeyPairWriter;
 import dev.moat.stage.CopyRequest;
 import dev.moat.stage.CopyStage;
+import dev.moat.stage.LearnWhitelistRequest;
+import dev.moat.stage.LearnWhitelistStage;
 import dev.moat.stage.RegistrySettings;
 import dev.moat.stage.SignRequest;
 import dev.moat.stage.SignStage;
@@ -20,6 +22,10 @@ import dev.moat.stage.StageListener;
 import dev.moat.stage.StageResult;
 import dev.moat.stage.VerifyRequest;
 import dev.moat.stage.VerifyStage;
+import dev.moat.whitelist.ExportFormat;
+import dev.moat.whitelist.ExportOptions;
+import dev.moat.whitelist.LearnOptions;
+import dev.moat.whitelist.WhitelistDocument;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,9 +46,11 @@ import picocli.CommandLine.Spec;
 /**
  * The main job on built-in defaults, needing nothing but a JDK: build a small image into an OCI layout,
  * sign it, verify it, mirror it into a second layout verifying the source and re-signing with another
- * key, verify the copy, and show that the publisher's key alone does not vouch for the mirror.
+ * key, verify the copy, show that the publisher's key alone does not vouch for the mirror, then learn the
+ * image's whitelist and export it to every enforcer format.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run sign → verify → copy (verify + re-sign) → verify on a built-in image.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run sign → verify → copy (verify + re-sign) → verify → learn a whitelist and export it, on a built-in image.")
 final class DemoCommand implements Callable<Integer> {
 
   private static final String MARKER = ".moat-demo";
@@ -109,12 +118,25 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println("    rejected as expected (exit code " + refused.failure().exitCode() + "): " + refused.message());
 
+    out.println("8. Learning the image's executables into a whitelist and exporting it to KubeArmor, Tetragon, Falco and fapolicyd");
+    Path whitelistFile = dir.resolve("whitelist.json");
+    StageResult learned = new LearnWhitelistStage().run(new LearnWhitelistRequest(source, whitelistFile, LearnOptions.DEFAULT_PLATFORM,
+        LearnOptions.DEFAULT_MAX_LAYER_BYTES, EnumSet.allOf(ExportFormat.class), dir.resolve("policies"), ExportOptions.defaults(), false, null,
+        EnumSet.allOf(SignatureLayout.class), RegistrySettings.defaults()), context, listener);
+    expectPass(learned, out);
+    WhitelistCommand.printCounts(WhitelistDocument.read(whitelistFile), out);
+
     out.println();
     out.println("Done. Files are in " + dir.toAbsolutePath() + ":");
     out.println("  source/    the image and its signatures (tags demo, " + image.digest().tagForm() + ".sig, " + image.digest().tagForm() + ")");
     out.println("  mirror/    the copy, signed with the mirror key");
     out.println("  *.key *.pub  the key pairs");
+    out.println("  whitelist.json  the source image's executables, bound to " + image.digest());
+    out.println("  policies/  the whitelist as enforcer policies: "
+        + String.join(", ", learned.reports().stream().skip(1).map(p -> p.getFileName().toString()).toList()));
     out.println("Try: ./moat verify oci:" + dir.resolve("mirror") + ":demo --key " + mirror.publicKey());
+    out.println("     printf '/usr/local/bin/hello\\n/tmp/dropped\\n' > events.txt; ./moat whitelist check " + whitelistFile
+        + " --events events.txt   (exit 20: /tmp/dropped is drift)");
     return 0;
   }
 
