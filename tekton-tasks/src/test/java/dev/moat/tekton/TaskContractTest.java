@@ -34,17 +34,23 @@ class TaskContractTest {
   private static final Map<String, List<String>> RESULTS = Map.of(
       "moat-sign", List.of("IMAGE_URL", "IMAGE_DIGEST", "KEY_ID"),
       "moat-verify", List.of("IMAGE_URL", "IMAGE_DIGEST", "SIGNERS", "SIGNER_KEY_IDS"),
-      "moat-copy", List.of("IMAGE_URL", "IMAGE_DIGEST", "COPIED_TAGS"));
+      "moat-copy", List.of("IMAGE_URL", "IMAGE_DIGEST", "COPIED_TAGS"),
+      "moat-learn-whitelist", List.of("IMAGE_URL", "IMAGE_DIGEST", "WHITELIST_DIGEST", "ENTRY_COUNT"));
 
   private static final Map<String, List<String>> REQUIRED_PARAMS = Map.of(
       "moat-sign", List.of("image"),
       "moat-verify", List.of("image"),
-      "moat-copy", List.of("source", "destination"));
+      "moat-copy", List.of("source", "destination"),
+      "moat-learn-whitelist", List.of("image"));
 
   private static final Map<String, Map<String, Boolean>> WORKSPACES = Map.of(
       "moat-sign", Map.of("signing-key", false, "dockerconfig", true, "ca-bundle", true),
       "moat-verify", Map.of("public-keys", false, "dockerconfig", true, "ca-bundle", true),
-      "moat-copy", Map.of("signing-key", true, "public-keys", true, "dockerconfig", true, "ca-bundle", true));
+      "moat-copy", Map.of("signing-key", true, "public-keys", true, "dockerconfig", true, "ca-bundle", true),
+      "moat-learn-whitelist", Map.of("output", false, "signing-key", true, "dockerconfig", true, "ca-bundle", true));
+
+  /** Workspaces a task writes to; every other workspace is declared read-only. */
+  private static final Map<String, List<String>> WRITTEN_WORKSPACES = Map.of("moat-learn-whitelist", List.of("output"));
 
   @ParameterizedTest
   @MethodSource("tasks")
@@ -88,7 +94,11 @@ class TaskContractTest {
     assertThat(workspaces).hasSize(WORKSPACES.get(name).size());
     for (WorkspaceDeclaration ws : workspaces) {
       assertThat(WORKSPACES.get(name)).containsEntry(ws.getName(), Boolean.TRUE.equals(ws.getOptional()));
-      assertThat(ws.getReadOnly()).as("workspace %s is only read", ws.getName()).isTrue();
+      if (WRITTEN_WORKSPACES.getOrDefault(name, List.of()).contains(ws.getName())) {
+        assertThat(ws.getReadOnly()).as("workspace %s is written", ws.getName()).isNotEqualTo(Boolean.TRUE);
+      } else {
+        assertThat(ws.getReadOnly()).as("workspace %s is only read", ws.getName()).isTrue();
+      }
     }
   }
 

@@ -2,15 +2,22 @@ package dev.moat.tekton;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
 import dev.moat.testing.TestImages;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -230,5 +237,68 @@ class TaskRunTest {
         .param("sign-key-file-name", "cosign.key").run(run);
     assertThat(copy.exitCode()).isEqualTo(2);
     assertThat(copy.log()).contains("signing-key workspace is not bound");
+  }
+
+  private LocalTaskRun learn(String image, Path output) {
+    return new LocalTaskRun(TektonCatalog.task("moat-learn-whitelist")).param("image", image).workspace("output", output);
+  }
+
+  @Test
+  void learnWritesTheWhitelistAndPoliciesToTheOutputWorkspaceAndSmallResults() throws Exception {
+    String image = freshImage("tekton/learn");
+    Path output = Files.createDirectories(run.resolve("output"));
+    LocalTaskRun.Outcome outcome = learn(image, output).param("selector", "app=shop,\n tier=web ").param("namespace", "shop").run(run.resolve("learn"));
+    assertThat(outcome.exitCode()).as(outcome.log()).isZero();
+    byte[] whitelist = Files.readAllBytes(output.resolve("whitelist.json"));
+    JsonNode doc = new ObjectMapper().readTree(whitelist);
+    assertThat(outcome.results())
+        .containsEntry("IMAGE_URL", image)
+        .containsEntry("IMAGE_DIGEST", digestOfPlain(image))
+        .containsEntry("WHITELIST_DIGEST", "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(whitelist)))
+        .containsEntry("ENTRY_COUNT", Integer.toString(doc.path("platforms").get(0).path("entries").size()));
+    assertThat(doc.path("platforms").get(0).path("entries").findValuesAsText("path")).contains("/bin/busybox");
+    assertThat(String.join("", outcome.results().values()).length()).as("Tekton caps results at 4 KB").isLessThan(4096);
+    try (Stream<Path> policies = Files.list(output.resolve("policies"))) {
+      List<Path> files = policies.toList();
+      assertThat(files).as("one file or more per enforcer").hasSizeGreaterThanOrEqualTo(4);
+      assertThat(files.stream().map(f -> {
+        try {
+          return Files.readString(f);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      })).anySatisfy(text -> assertThat(text).contains("KubeArmorPolicy", "tier: web", "namespace: shop"));
+    }
+  }
+
+  @Test
+  void learnAttachesTheWhitelistSignedWithTheWorkspaceKey() throws Exception {
+    String image = freshImage("tekton/attach");
+    Path output = Files.createDirectories(run.resolve("output"));
+    LocalTaskRun.Outcome outcome = learn(image, output).param("attach", "true").param("formats", "").workspace("signing-key", signingKey)
+        .run(run.resolve("learn"));
+    assertThat(outcome.exitCode()).as(outcome.log()).isZero();
+    assertThat(output.resolve("policies")).doesNotExist();
+    MoatProcess.Result fetch = MoatProcess.run(Map.of(), run, "whitelist", "fetch", image, "--key", publicKeys.resolve("cosign.pub").toString(),
+        "-o", run.resolve("fetched.json").toString());
+    assertThat(fetch.exitCode()).as(fetch.all()).isZero();
+    assertThat(Files.readAllBytes(run.resolve("fetched.json"))).isEqualTo(Files.readAllBytes(output.resolve("whitelist.json")));
+  }
+
+  @Test
+  void attachWithoutTheSigningKeyWorkspaceIsABadInput() throws Exception {
+    LocalTaskRun.Outcome outcome = learn(plain.host() + "/team/app:v1", Files.createDirectories(run.resolve("output"))).param("attach", "true")
+        .run(run.resolve("learn"));
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.log()).contains("signing-key workspace is not bound");
+  }
+
+  @Test
+  void aWhitelistPathOutsideTheOutputWorkspaceIsRefused() throws Exception {
+    LocalTaskRun.Outcome outcome = learn(plain.host() + "/team/app:v1", Files.createDirectories(run.resolve("output")))
+        .param("whitelist-file", "../escape.json").run(run.resolve("learn"));
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.log()).contains("'../escape.json'");
+    assertThat(run.resolve("escape.json")).doesNotExist();
   }
 }
