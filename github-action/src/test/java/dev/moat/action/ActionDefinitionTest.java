@@ -28,7 +28,11 @@ class ActionDefinitionTest {
   private static final Map<String, List<String>> OUTPUTS = Map.of(
       "sign", List.of("image-url", "image-digest", "key-id"),
       "verify", List.of("image-url", "image-digest", "signers", "signer-key-ids"),
-      "copy", List.of("image-url", "image-digest", "copied-tags"));
+      "copy", List.of("image-url", "image-digest", "copied-tags"),
+      "whitelist", List.of("image-url", "image-digest", "whitelist-digest", "entry-count", "whitelist-path", "policies-dir"));
+
+  /** Another action a step uses must be pinned to a full commit SHA, not a movable tag. */
+  private static final java.util.regex.Pattern PINNED = java.util.regex.Pattern.compile("[\\w.-]+/[\\w.-]+@[0-9a-f]{40}");
 
   static Stream<String> actions() {
     return ActionFiles.ACTIONS.stream();
@@ -68,6 +72,13 @@ class ActionDefinitionTest {
     assertThat(action.path("runs").path("using").asText()).isEqualTo("composite");
     StringBuilder envValues = new StringBuilder();
     for (JsonNode step : action.path("runs").path("steps")) {
+      if (step.has("uses")) {
+        assertThat(step.path("uses").asText()).as("pinned by commit SHA").matches(PINNED);
+        assertThat(step.has("run")).isFalse();
+        step.path("with").fields().forEachRemaining(e -> envValues.append(e.getValue().asText()).append('\n'));
+        envValues.append(step.path("if").asText()).append('\n');
+        continue;
+      }
       assertThat(step.path("run").asText()).doesNotContain("${{");
       assertThat(step.path("shell").asText()).isEqualTo("bash");
       step.path("env").fields().forEachRemaining(e -> {
@@ -78,7 +89,7 @@ class ActionDefinitionTest {
     }
     List<String> unused = new ArrayList<>();
     action.path("inputs").fieldNames().forEachRemaining(input -> {
-      if (!envValues.toString().contains("${{ inputs." + input + " }}")) {
+      if (!envValues.toString().contains("${{ inputs." + input + " }}") && !envValues.toString().contains("inputs." + input + " ==")) {
         unused.add(input);
       }
     });
@@ -98,9 +109,9 @@ class ActionDefinitionTest {
   }
 
   @Test
-  void readmeShowsAWorkflowUsingAllThree() throws Exception {
+  void readmeShowsAWorkflowUsingEveryAction() throws Exception {
     String readme = Files.readString(ActionFiles.moduleDir().resolve("README.md"));
-    assertThat(readme).contains("github-action/sign@", "github-action/verify@", "github-action/copy@", "moat-version");
+    assertThat(readme).contains("github-action/sign@", "github-action/verify@", "github-action/copy@", "github-action/whitelist@", "moat-version");
   }
 
   private static JsonSchema schema() throws Exception {

@@ -2,13 +2,17 @@ package dev.moat.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
 import dev.moat.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -155,6 +159,50 @@ class ActionRunTest {
     assertThat(outcome.exitCode()).isEqualTo(2);
     assertThat(outcome.log()).contains("::error::moat-version must be source, installed or a version");
     assertThat(outcome.outputsFiles()).isEmpty();
+  }
+
+  @Test
+  void whitelistLearnsExportsSummarisesAndHandsTheFilesToUploadArtifact() throws Exception {
+    String image = freshImage("action/whitelist");
+    LocalActionRun.Outcome outcome = run(action("whitelist").input("image", image).input("selector", "app=shop,\n tier=web"), "whitelist");
+    assertThat(outcome.exitCode()).as(outcome.log()).isZero();
+    Path workspace = temp.resolve("whitelist/workspace");
+    byte[] whitelist = Files.readAllBytes(workspace.resolve("moat-whitelist/whitelist.json"));
+    JsonNode doc = new ObjectMapper().readTree(whitelist);
+    assertThat(outcome.outputs())
+        .containsEntry("image-url", image)
+        .containsEntry("image-digest", digestOfPlain(image))
+        .containsEntry("whitelist-digest", "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(whitelist)))
+        .containsEntry("entry-count", Integer.toString(doc.path("platforms").get(0).path("entries").size()))
+        .containsEntry("whitelist-path", "moat-whitelist/whitelist.json")
+        .containsEntry("policies-dir", "moat-whitelist/policies");
+    try (Stream<Path> policies = Files.list(workspace.resolve("moat-whitelist/policies"))) {
+      assertThat(policies.toList()).as("one file or more per enforcer").hasSizeGreaterThanOrEqualTo(4);
+    }
+    assertThat(outcome.summary()).contains("### Moat: whitelist learned", "| kind | entries |", "| elf-executable |", digestOfPlain(image));
+    assertThat(outcome.used()).containsOnlyKeys("actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02");
+    Map<String, String> upload = outcome.used().values().iterator().next();
+    assertThat(upload).containsEntry("name", "moat-whitelist").containsEntry("if-no-files-found", "error");
+    assertThat(upload.get("path").lines()).contains("moat-whitelist/whitelist.json", "moat-whitelist/policies");
+  }
+
+  @Test
+  void whitelistWithoutFormatsOrUploadWritesOnlyTheWhitelist() throws Exception {
+    String image = freshImage("action/whitelist-only");
+    LocalActionRun.Outcome outcome = run(action("whitelist").input("image", image).input("formats", "").input("output", "wl.json")
+        .input("upload-artifact", "false"), "only");
+    assertThat(outcome.exitCode()).as(outcome.log()).isZero();
+    assertThat(temp.resolve("only/workspace/wl.json")).isRegularFile();
+    assertThat(temp.resolve("only/workspace/moat-whitelist")).doesNotExist();
+    assertThat(outcome.outputs()).containsEntry("policies-dir", "").containsEntry("whitelist-path", "wl.json");
+    assertThat(outcome.used()).isEmpty();
+  }
+
+  @Test
+  void whitelistAttachWithoutAKeyFailsWithTheBadInputExitCode() throws Exception {
+    LocalActionRun.Outcome outcome = run(action("whitelist").input("image", plain.host() + "/team/app:v1").input("attach", "true"), "nokey");
+    assertThat(outcome.exitCode()).as(outcome.log()).isEqualTo(2);
+    assertThat(outcome.log()).contains("--key");
   }
 
   private static String digestOfMirror(String image) throws Exception {

@@ -24,12 +24,16 @@ import java.util.regex.Pattern;
  * {@code env:} values and the action's {@code outputs}), each script run as {@code bash --noprofile --norc
  * -eo pipefail {0}} with GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_PATH, GITHUB_ENV, RUNNER_TEMP,
  * GITHUB_WORKSPACE and GITHUB_ACTION_PATH, and the files those name read back after each step. Supported
- * expressions: inputs.X, env.X, github.action_path, runner.temp, steps.ID.outputs.X; anything else fails.
+ * expressions: inputs.X, env.X, github.action_path, runner.temp, steps.ID.outputs.X; anything else fails. A
+ * step that {@code uses:} another action is not run (it would be downloaded from GitHub): its evaluated
+ * {@code with:} values are recorded instead. {@code if:} is emulated for {@code inputs.X == 'literal'} only.
  */
 final class LocalActionRun {
 
   /** How the run ended: exit code of the failing step (or 0), the log, the action's outputs, raw files. */
-  record Outcome(int exitCode, String log, Map<String, String> outputs, String outputsFiles, String summary) {}
+  record Outcome(int exitCode, String log, Map<String, String> outputs, String outputsFiles, String summary, Map<String, Map<String, String>> used) {}
+
+  private static final Pattern INPUT_EQUALS = Pattern.compile("inputs\\.([A-Za-z0-9_-]+)\\s*==\\s*'([^']*)'");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{\\s*([^}]*?)\\s*}}");
@@ -75,14 +79,27 @@ final class LocalActionRun {
     env.put("GITHUB_ACTION_PATH", actionDir.toString());
     env.put("GITHUB_ACTIONS", "true");
     Map<String, Map<String, String>> stepOutputs = new HashMap<>();
+    Map<String, Map<String, String>> used = new LinkedHashMap<>();
     StringBuilder log = new StringBuilder();
     StringBuilder outputsFiles = new StringBuilder();
     StringBuilder summary = new StringBuilder();
     int index = 0;
     for (JsonNode step : action.path("runs").path("steps")) {
       index++;
-      assertThat(step.has("uses")).as("step %d uses another action; only run: steps are emulated", index).isFalse();
-      assertThat(step.has("if")).as("step %d has an if:, which is not emulated", index).isFalse();
+      if (step.has("if")) {
+        Matcher condition = INPUT_EQUALS.matcher(step.path("if").asText().trim());
+        assertThat(condition.matches()).as("step %d: only if: inputs.X == 'literal' is emulated", index).isTrue();
+        assertThat(values).containsKey(condition.group(1));
+        if (!values.get(condition.group(1)).equals(condition.group(2))) {
+          continue;
+        }
+      }
+      if (step.has("uses")) {
+        Map<String, String> with = new LinkedHashMap<>();
+        step.path("with").fields().forEachRemaining(e -> with.put(e.getKey(), evaluate(e.getValue().asText(), values, env, runnerTemp, stepOutputs)));
+        used.put(step.path("uses").asText(), with);
+        continue;
+      }
       assertThat(step.path("shell").asText()).isEqualTo("bash");
       String script = step.path("run").asText();
       assertThat(script).as("run: never expands expressions (script injection)").doesNotContain("${{");
@@ -116,13 +133,13 @@ final class LocalActionRun {
       }
       env.putAll(parseOutputs(Files.readString(envFile, StandardCharsets.UTF_8)));
       if (r.exitCode() != 0) {
-        return new Outcome(r.exitCode(), log.toString(), Map.of(), outputsFiles.toString(), summary.toString());
+        return new Outcome(r.exitCode(), log.toString(), Map.of(), outputsFiles.toString(), summary.toString(), used);
       }
     }
     Map<String, String> outputs = new LinkedHashMap<>();
     action.path("outputs").fields().forEachRemaining(e ->
         outputs.put(e.getKey(), evaluate(e.getValue().path("value").asText(), values, env, runnerTemp, stepOutputs)));
-    return new Outcome(0, log.toString(), outputs, outputsFiles.toString(), summary.toString());
+    return new Outcome(0, log.toString(), outputs, outputsFiles.toString(), summary.toString(), used);
   }
 
   /** GITHUB_OUTPUT / GITHUB_ENV syntax: name=value lines and name<<DELIMITER … DELIMITER blocks. */
