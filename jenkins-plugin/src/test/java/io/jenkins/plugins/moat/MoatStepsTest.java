@@ -29,7 +29,7 @@ import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
- * Real Jenkins builds (jenkins-test-harness) running moatSign and moatVerify against a real registry
+ * Real Jenkins builds (jenkins-test-harness) running moatSign, moatVerify and moatLearnWhitelist against a real registry
  * (docker-registry on 127.0.0.1, see LocalRegistry), with keys from secret file and secret text credentials.
  *
  * <p>These tests need the Jenkins plugin build (repo.jenkins-ci.org). They were written where that repository
@@ -126,6 +126,33 @@ class MoatStepsTest {
     WorkflowRun run = j.assertBuildStatus(Result.FAILURE, build(
         "moatSign image: '" + registry.host() + "/team/app:v1', keyCredentialsId: 'no-such-key'\n"));
     j.assertLogContains("no secret file or secret text credentials with id 'no-such-key'", run);
+    j.assertLogNotContains("\tat ", run);
+  }
+
+  @Test
+  void learnWhitelistWritesArchivesAndReturnsTheCounts() throws Exception {
+    String image = freshImage("jenkins/whitelist");
+    WorkflowRun run = j.assertBuildStatusSuccess(build(
+        "node {\n"
+            + "  def learned = moatLearnWhitelist image: '" + image + "', selector: 'app=shop', namespace: 'shop'\n"
+            + "  echo \"digest=${learned.IMAGE_DIGEST} entries=${learned.ENTRY_COUNT} whitelist=${learned.WHITELIST_DIGEST}\"\n"
+            + "  echo \"busybox=${readFile('whitelist.json').contains('/bin/busybox')}\"\n"
+            + "}\n"));
+    String digest = TestImages.sh(work, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + image).trim();
+    j.assertLogContains("digest=" + digest, run);
+    j.assertLogContains("busybox=true", run);
+    assertThat(run.getArtifacts()).extracting(a -> a.relativePath).contains("whitelist.json")
+        .anyMatch(path -> path.startsWith("policies/"));
+    MoatResultAction action = run.getAction(MoatResultAction.class);
+    assertThat(action.getRows()).extracting(MoatResultAction.Row::getStage).containsExactly("learn whitelist");
+    assertThat(action.getRows().get(0).getDigest()).isEqualTo(digest);
+  }
+
+  @Test
+  void learnWhitelistWithAttachButNoKeyFailsWithOneLine() throws Exception {
+    WorkflowRun run = j.assertBuildStatus(Result.FAILURE, build(
+        "node { moatLearnWhitelist image: '" + registry.host() + "/team/app:v1', attach: true }\n"));
+    j.assertLogContains("'keyCredentialsId' is required", run);
     j.assertLogNotContains("\tat ", run);
   }
 }
