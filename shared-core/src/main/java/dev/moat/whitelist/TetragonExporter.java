@@ -33,8 +33,8 @@ import java.util.TreeMap;
  * <p>Splitting keeps the meaning. Up to 5 × 500 paths fit one selector as up to five NotEqual filters (ANDed:
  * "not any listed path"). Beyond that, splitting the list over ORed selectors would be wrong (a path listed in
  * one selector is unlisted in the other, which would kill it), so the path space is partitioned instead by
- * disjoint directory prefixes: each selector is {@code Prefix [its directories]} AND {@code NotEqual} chunks of
- * the listed paths under them, and one last selector is {@code NotPrefix [every partition directory]} AND
+ * disjoint prefixes (a character trie over the paths): each selector is {@code Prefix [its prefixes]} AND {@code NotEqual} chunks of
+ * the listed paths under them, and one last selector is {@code NotPrefix [every partition prefix]} AND
  * {@code NotEqual} the listed paths outside them. Every exec falls under exactly one selector, which fires iff
  * the path is not listed. Selectors go five to a policy; the policies together refuse the same execs.
  */
@@ -80,7 +80,7 @@ final class TetragonExporter implements WhitelistExporter {
     int room = VALUES_PER_FILTER * (FILTERS_PER_SELECTOR - 1);
     Map<String, List<String>> units = new TreeMap<>();
     List<String> rest = new ArrayList<>();
-    partition("/", paths, room, units, rest);
+    partition("", paths, room, units, rest);
     List<ObjectNode> selectors = new ArrayList<>();
     List<String> groupDirs = new ArrayList<>();
     List<String> groupPaths = new ArrayList<>();
@@ -105,22 +105,26 @@ final class TetragonExporter implements WhitelistExporter {
     return selectors;
   }
 
-  /** Splits {@code paths} under {@code dir} into directories of at most {@code room} paths; files directly in a split directory go to {@code rest}. */
-  private static void partition(String dir, List<String> paths, int room, Map<String, List<String>> units, List<String> rest)
+  /**
+   * Splits the paths that start with {@code prefix} by their next character into prefix-free groups of at most
+   * {@code room} paths (a character trie, so a flat directory of thousands of files splits too); a path equal
+   * to a prefix that had to be split goes to {@code rest}.
+   */
+  private static void partition(String prefix, List<String> paths, int room, Map<String, List<String>> units, List<String> rest)
       throws MoatException {
-    Map<String, List<String>> children = new LinkedHashMap<>();
+    Map<String, List<String>> children = new TreeMap<>();
     for (String path : paths) {
-      int slash = path.indexOf('/', dir.length());
-      if (slash < 0) {
+      if (path.length() == prefix.length()) {
         rest.add(path);
       } else {
-        children.computeIfAbsent(path.substring(0, slash + 1), k -> new ArrayList<>()).add(path);
+        int end = path.offsetByCodePoints(prefix.length(), 1);
+        children.computeIfAbsent(path.substring(0, end), k -> new ArrayList<>()).add(path);
       }
     }
     for (Map.Entry<String, List<String>> child : children.entrySet()) {
       if (child.getValue().size() <= room) {
         if (child.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PREFIX_BYTES) {
-          throw new MoatException(Failure.INVALID_INPUT, "directory " + child.getKey() + " is longer than a Tetragon prefix (256 bytes)",
+          throw new MoatException(Failure.INVALID_INPUT, "prefix " + child.getKey() + " is longer than a Tetragon prefix (256 bytes)",
               "use another export format for this image");
         }
         units.put(child.getKey(), child.getValue());
