@@ -1,5 +1,7 @@
 package dev.moat.whitelist;
 
+import dev.moat.Failure;
+import dev.moat.MoatException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -9,14 +11,42 @@ import java.util.TreeMap;
  * @param selector pod labels the policy selects (KubeArmor, Tetragon); empty: every pod of the namespace
  * @param namespace the namespace of namespaced policies; null: the exporter's default ({@code default})
  * @param name the policy name; null: derived from the image repository and digest
+ * @param rootPrefix fapolicyd: where the image's root filesystem is on the host ({@code /var/lib/app/rootfs});
+ *     null: {@code /}, the image is the host's root
  */
-public record ExportOptions(Map<String, String> selector, String namespace, String name) {
+public record ExportOptions(Map<String, String> selector, String namespace, String name, String rootPrefix) {
 
   public ExportOptions {
     selector = java.util.Collections.unmodifiableMap(new TreeMap<>(selector));
   }
 
+  public ExportOptions(Map<String, String> selector, String namespace, String name) {
+    this(selector, namespace, name, null);
+  }
+
   public static ExportOptions defaults() {
-    return new ExportOptions(Map.of(), null, null);
+    return new ExportOptions(Map.of(), null, null, null);
+  }
+
+  public ExportOptions withRootPrefix(String value) {
+    return new ExportOptions(selector, namespace, name, value);
+  }
+
+  /**
+   * Parses {@code k=v[,k2=v2]} (what {@code --selector} takes, repeatable) into labels; the labels themselves are
+   * checked against Kubernetes' rules when a policy is exported.
+   */
+  public static Map<String, String> parseSelector(Iterable<String> values) throws MoatException {
+    Map<String, String> labels = new TreeMap<>();
+    for (String value : values) {
+      for (String part : value.split(",")) {
+        int eq = part.indexOf('=');
+        if (eq <= 0) {
+          throw new MoatException(Failure.INVALID_INPUT, "selector '" + part + "' is not key=value", "write --selector app=web (pod labels)");
+        }
+        labels.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+      }
+    }
+    return labels;
   }
 }

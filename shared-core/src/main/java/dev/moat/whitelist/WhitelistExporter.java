@@ -9,6 +9,17 @@ public interface WhitelistExporter {
   List<ExportedFile> export(Whitelist whitelist, ExportOptions options) throws MoatException;
 
   static WhitelistExporter of(ExportFormat format) {
-    throw new UnsupportedOperationException("contract only: built on the whitelist-export branch");
+    switch (format) {
+      case KUBEARMOR:
+        return new KubeArmorExporter();
+      case TETRAGON:
+        return new TetragonExporter();
+      case FALCO:
+        return new FalcoExporter();
+      case FAPOLICYD:
+        return new FapolicydExporter();
+      default:
+        throw new IllegalArgumentException("no exporter for " + format);
+    }
   }
 }
