@@ -6,7 +6,6 @@ import dev.moat.image.ImageLocation;
 import dev.moat.signing.SignatureLayout;
 import dev.moat.stage.CheckWhitelistRequest;
 import dev.moat.stage.CheckWhitelistStage;
-import dev.moat.stage.ExportScope;
 import dev.moat.stage.FetchWhitelistRequest;
 import dev.moat.stage.FetchWhitelistStage;
 import dev.moat.stage.LearnWhitelistRequest;
@@ -61,8 +60,12 @@ final class WhitelistCommand implements Runnable {
     @Option(names = "--name", paramLabel = "NAME", description = "Policy name. Default: from the image repository and digest.")
     String name;
 
+    @Option(names = "--root-prefix", paramLabel = "DIR",
+        description = "fapolicyd: where the image's root filesystem is on the host (the trust file and rules name paths under it). Default: /.")
+    String rootPrefix;
+
     ExportOptions options() throws MoatException {
-      return ExportScope.of(ExportScope.selector(selector), namespace, name);
+      return ExportOptions.checked(ExportOptions.parseSelector(selector), namespace, name).withRootPrefix(rootPrefix);
     }
   }
 

@@ -49,7 +49,7 @@ public record LearnWhitelistRequest(
   /**
    * Parameters: image, output (default whitelist.json), platform, max-layer-size, formats (comma or newline
    * separated, or {@code all}), export-dir (default: the output's directory), selector (key=value items),
-   * namespace, policy-name, attach, key, signature-layout, insecure-registries, registry-ca.
+   * namespace, policy-name, root-prefix, attach, key, signature-layout, insecure-registries, registry-ca.
    */
   public static LearnWhitelistRequest fromParameters(Map<String, String> values) throws MoatException {
     Parameters p = new Parameters(values);
@@ -62,7 +62,8 @@ public record LearnWhitelistRequest(
         p.bytes("max-layer-size", LearnOptions.DEFAULT_MAX_LAYER_BYTES),
         formats(p.list("formats")),
         exportDir == null ? defaultExportDir(output) : Path.of(exportDir),
-        ExportScope.of(p.map("selector"), p.optional("namespace", null), p.optional("policy-name", null)),
+        ExportOptions.checked(p.map("selector"), p.optional("namespace", null), p.optional("policy-name", null))
+            .withRootPrefix(p.optional("root-prefix", null)),
         p.flag("attach"),
         p.optional("key", null),
         SignatureLayout.parse(p.optional("signature-layout", "both")),

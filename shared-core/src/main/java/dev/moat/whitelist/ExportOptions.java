@@ -33,6 +33,16 @@ public record ExportOptions(Map<String, String> selector, String namespace, Stri
   }
 
   /**
+   * Options whose selector, namespace and name are checked against Kubernetes' naming rules now, so a wrapper
+   * reports a bad value before a long learn rather than at export.
+   */
+  public static ExportOptions checked(Map<String, String> selector, String namespace, String name) throws MoatException {
+    ExportOptions options = new ExportOptions(selector, namespace, name);
+    KubernetesTarget.check(options);
+    return options;
+  }
+
+  /**
    * Parses {@code k=v[,k2=v2]} (what {@code --selector} takes, repeatable) into labels; the labels themselves are
    * checked against Kubernetes' rules when a policy is exported.
    */

@@ -18,20 +18,26 @@ record KubernetesTarget(String name, String namespace, Map<String, String> label
   private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
 
   static KubernetesTarget of(Whitelist whitelist, ExportOptions options) throws MoatException {
+    check(options);
     String name = options.name() == null ? derivedName(whitelist.image()) : options.name();
-    if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
+    return new KubernetesTarget(name, options.namespace() == null ? DEFAULT_NAMESPACE : options.namespace(), options.selector());
+  }
+
+  /** Checks the parts given; a null name or namespace is the exporter's default, always valid. */
+  static void check(ExportOptions options) throws MoatException {
+    String name = options.name();
+    if (name != null && (name.length() > 253 || !SUBDOMAIN.matcher(name).matches())) {
       throw new MoatException(Failure.INVALID_INPUT, "policy name '" + name + "' is not a valid Kubernetes name",
           "use lower-case letters, digits, '-' and '.', at most 253 characters, starting and ending with a letter or digit");
     }
-    String namespace = options.namespace() == null ? DEFAULT_NAMESPACE : options.namespace();
-    if (namespace.length() > 63 || !DNS_LABEL.matcher(namespace).matches()) {
+    String namespace = options.namespace();
+    if (namespace != null && (namespace.length() > 63 || !DNS_LABEL.matcher(namespace).matches())) {
       throw new MoatException(Failure.INVALID_INPUT, "namespace '" + namespace + "' is not a valid Kubernetes namespace",
           "use lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit");
     }
     for (Map.Entry<String, String> label : options.selector().entrySet()) {
       checkLabel(label.getKey(), label.getValue());
     }
-    return new KubernetesTarget(name, namespace, options.selector());
   }
 
   /** {@code moat-<last repository component>-<12 hex of the digest>}, a valid DNS-1123 label. */
