@@ -82,7 +82,7 @@ verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "nan" && r <= t) ? "PAS
 # Builds the CLI jar when it is missing or older than the sources (what ./moat does too).
 ensure_jar() {
   if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/shared-core/src/main" "$ROOT/shared-core/pom.xml" "$ROOT/pom.xml" -newer "$JAR" -print -quit 2>/dev/null)" ]; then
-    step "building the CLI (./mvnw -pl shared-core -am install -DskipTests)"
-    (cd "$ROOT" && ./mvnw -q -B -ntp -pl shared-core -am install -DskipTests)
+    step "building the CLI (./mvnw -pl shared-core -am package -DskipTests)"
+    (cd "$ROOT" && ./mvnw -q -B -ntp -pl shared-core -am package -DskipTests)
   fi
 }
