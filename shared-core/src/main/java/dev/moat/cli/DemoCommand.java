@@ -122,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
     Path whitelistFile = dir.resolve("whitelist.json");
     StageResult learned = new LearnWhitelistStage().run(new LearnWhitelistRequest(source, whitelistFile, LearnOptions.DEFAULT_PLATFORM,
         LearnOptions.DEFAULT_MAX_LAYER_BYTES, EnumSet.allOf(ExportFormat.class), dir.resolve("policies"), ExportOptions.defaults(), false, null,
-        EnumSet.allOf(SignatureLayout.class), RegistrySettings.defaults()), context, listener);
+        EnumSet.allOf(SignatureLayout.class), RegistrySettings.defaults(), "registry.example.com/moat/demo"), context, listener);
     expectPass(learned, out);
     WhitelistCommand.printCounts(WhitelistDocument.read(whitelistFile), out);
 

@@ -108,6 +108,11 @@ final class WhitelistCommand implements Runnable {
         description = "legacy, bundle or both: where --attach stores the attestation. Default: ${DEFAULT-VALUE}.")
     String layout;
 
+    @Option(names = "--repository", paramLabel = "REPO",
+        description = "The repository the image will run from, when it is learned elsewhere (an oci: layout before the push): "
+            + "policies match containers of this repository and the learned digest.")
+    String repository;
+
     @Mixin RegistryOptionsMixin registry;
     @Mixin OutputOptionsMixin outputOptions;
 
@@ -116,7 +121,7 @@ final class WhitelistCommand implements Runnable {
       LearnWhitelistRequest request = new LearnWhitelistRequest(ImageLocation.parse(image), output, platform,
           dev.moat.stage.Parameters.parseBytes("--max-layer-size", maxLayerSize), LearnWhitelistRequest.formats(formats),
           exportDir == null ? LearnWhitelistRequest.defaultExportDir(output) : exportDir, scope.options(), attach, key,
-          SignatureLayout.parse(layout), registry.settings());
+          SignatureLayout.parse(layout), registry.settings(), LearnWhitelistRequest.repository(repository));
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       StageResult result = new LearnWhitelistStage().run(request, StageContext.fromProcess(), outputOptions.listener(err));

@@ -3,6 +3,7 @@ package dev.moat.stage;
 import dev.moat.Failure;
 import dev.moat.MoatException;
 import dev.moat.image.ImageLocation;
+import dev.moat.image.ImageReference;
 import dev.moat.signing.SignatureLayout;
 import dev.moat.whitelist.ExportFormat;
 import dev.moat.whitelist.ExportOptions;
@@ -39,7 +40,8 @@ public record LearnWhitelistRequest(
     boolean attach,
     String key,
     Set<SignatureLayout> layouts,
-    RegistrySettings registry) {
+    RegistrySettings registry,
+    String repository) {
 
   public LearnWhitelistRequest {
     formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
@@ -49,7 +51,7 @@ public record LearnWhitelistRequest(
   /**
    * Parameters: image, output (default whitelist.json), platform, max-layer-size, formats (comma or newline
    * separated, or {@code all}), export-dir (default: the output's directory), selector (key=value items),
-   * namespace, policy-name, root-prefix, attach, key, signature-layout, insecure-registries, registry-ca.
+   * namespace, policy-name, root-prefix, attach, key, signature-layout, repository, insecure-registries, registry-ca.
    */
   public static LearnWhitelistRequest fromParameters(Map<String, String> values) throws MoatException {
     Parameters p = new Parameters(values);
@@ -67,7 +69,8 @@ public record LearnWhitelistRequest(
         p.flag("attach"),
         p.optional("key", null),
         SignatureLayout.parse(p.optional("signature-layout", "both")),
-        RegistrySettings.from(p));
+        RegistrySettings.from(p),
+        repository(p.optional("repository", null)));
   }
 
   /** {@code kubearmor}, {@code tetragon}, {@code falco}, {@code fapolicyd}, or {@code all}. */
@@ -90,12 +93,29 @@ public record LearnWhitelistRequest(
 
   /** The same request with other registry settings (a wrapper adding the credentials it holds). */
   public LearnWhitelistRequest withRegistry(RegistrySettings newRegistry) {
-    return new LearnWhitelistRequest(image, output, platform, maxLayerBytes, formats, exportDir, export, attach, key, layouts, newRegistry);
+    return new LearnWhitelistRequest(image, output, platform, maxLayerBytes, formats, exportDir, export, attach, key, layouts, newRegistry, repository);
   }
 
   /** The same request writing to other places (a wrapper writing to a temporary directory, then publishing). */
   public LearnWhitelistRequest withOutput(Path newOutput, Path newExportDir) {
-    return new LearnWhitelistRequest(image, newOutput, platform, maxLayerBytes, formats, newExportDir, export, attach, key, layouts, registry);
+    return new LearnWhitelistRequest(image, newOutput, platform, maxLayerBytes, formats, newExportDir, export, attach, key, layouts, registry, repository);
+  }
+
+  /**
+   * The repository the image will run from, normalised as runtimes report it ({@code team/app} →
+   * {@code docker.io/team/app}); null when not given. It replaces the learned location in the whitelist, for an
+   * image learned from an {@code oci:} layout or archive before it is pushed.
+   */
+  public static String repository(String value) throws MoatException {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    ImageReference reference = ImageReference.parse(value.trim());
+    if (reference.tag() != null && value.trim().endsWith(":" + reference.tag()) || reference.digest() != null) {
+      throw new MoatException(Failure.INVALID_INPUT, "repository '" + value + "' has a tag or digest",
+          "give the repository alone, like registry.example.com/team/app: the whitelist is bound to the digest learned");
+    }
+    return reference.repositoryName();
   }
 
   /** The checks that span fields; the stage runs them before touching the image. */

@@ -39,6 +39,10 @@ public final class LearnWhitelistStage {
           + (manifest.isIndex() ? " (platform " + request.platform() + ")" : ""));
       LearnOptions options = LearnOptions.defaults().withPlatform(request.platform()).withMaxLayerBytes(request.maxLayerBytes());
       Whitelist whitelist = new WhitelistLearner(options, listener::detail).learn(source.repository(), manifest, request.image().toString());
+      if (request.repository() != null) {
+        Whitelist.ImageInfo learned = whitelist.image();
+        whitelist = new Whitelist(new Whitelist.ImageInfo(learned.reference(), request.repository(), learned.digest()), whitelist.platforms());
+      }
 
       WhitelistDocument.write(whitelist, request.output());
       List<Path> written = new ArrayList<>(List.of(request.output()));

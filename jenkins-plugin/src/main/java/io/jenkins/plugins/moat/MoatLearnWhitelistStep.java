@@ -44,6 +44,7 @@ public final class MoatLearnWhitelistStep extends Step {
   private String formats = "all";
   private String selector;
   private String namespace;
+  private String repository;
   private String platform;
   private String maxLayerSize;
   private boolean attach;
@@ -105,6 +106,16 @@ public final class MoatLearnWhitelistStep extends Step {
   @DataBoundSetter
   public void setNamespace(String namespace) {
     this.namespace = namespace;
+  }
+
+  public String getRepository() {
+    return repository;
+  }
+
+  /** The repository the image will run from, when it is learned from elsewhere (an OCI layout before the push). */
+  @DataBoundSetter
+  public void setRepository(String repository) {
+    this.repository = repository;
   }
 
   public String getPlatform() {
@@ -213,6 +224,7 @@ public final class MoatLearnWhitelistStep extends Step {
       p.put("formats", step.formats);
       p.put("selector", step.selector);
       p.put("namespace", step.namespace);
+      p.put("repository", step.repository);
       p.put("platform", step.platform);
       p.put("max-layer-size", step.maxLayerSize);
       p.put("attach", Boolean.toString(step.attach));
