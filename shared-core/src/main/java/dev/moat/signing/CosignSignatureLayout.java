@@ -80,6 +80,14 @@ public final class CosignSignatureLayout {
       return existing.get().digest();
     }
 
+    return writeManifest(repository, tag, layers);
+  }
+
+  /**
+   * Pushes cosign's manifest for signature or attestation layers under {@code tag}: an OCI image manifest
+   * whose config is the minimal image config cosign writes (its {@code rootfs.diff_ids} the layer digests).
+   */
+  static Digest writeManifest(ImageRepository repository, String tag, List<Descriptor> layers) throws MoatException {
     ObjectNode config = Json.MAPPER.createObjectNode();
     config.put("architecture", "");
     config.put("created", "0001-01-01T00:00:00Z");
@@ -94,9 +102,9 @@ public final class CosignSignatureLayout {
     Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configBytes);
     repository.pushBlob(configBlob, () -> new ByteArrayInputStream(configBytes));
 
-    Manifest signatureManifest = Manifest.ofImage(configBlob, layers, null, null, Map.of());
-    repository.pushManifest(signatureManifest, tag);
-    return signatureManifest.digest();
+    Manifest manifest = Manifest.ofImage(configBlob, layers, null, null, Map.of());
+    repository.pushManifest(manifest, tag);
+    return manifest.digest();
   }
 
   /** The signature layers of {@code image} as entries, to carry them to another repository. */
@@ -156,10 +164,21 @@ public final class CosignSignatureLayout {
   }
 
   static byte[] readBlob(ImageRepository repository, Descriptor blob, String location) throws MoatException {
+    return readBlob(repository, blob, location, MAX_PAYLOAD);
+  }
+
+  /** Reads a small blob whole, refusing more than {@code limit} bytes, and checks it against its digest. */
+  static byte[] readBlob(ImageRepository repository, Descriptor blob, String location, int limit) throws MoatException {
+    if (blob.size() > limit) {
+      throw new MoatException(Failure.PROTOCOL, location + " is a blob of " + blob.size() + " bytes, over Moat's limit of " + limit, "");
+    }
     try (InputStream in = repository.openBlob(blob)) {
-      byte[] bytes = in.readNBytes(MAX_PAYLOAD + 1);
-      if (bytes.length > MAX_PAYLOAD) {
-        throw new MoatException(Failure.PROTOCOL, location + " is over Moat's 1 MiB limit", "");
+      byte[] bytes = in.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        throw new MoatException(Failure.PROTOCOL, location + " is over Moat's limit of " + limit + " bytes", "");
+      }
+      if (!Digest.of(bytes).equals(blob.digest())) {
+        throw new MoatException(Failure.PROTOCOL, location + " does not match its digest " + blob.digest(), "the store served other bytes; try again");
       }
       return bytes;
     } catch (IOException e) {

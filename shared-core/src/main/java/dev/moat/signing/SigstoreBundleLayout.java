@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * cosign's bundle layout (BUNDLE_SPEC.md): a Sigstore bundle v0.3 stored as the single layer of an OCI 1.1
@@ -36,44 +35,50 @@ import java.util.TreeMap;
 public final class SigstoreBundleLayout {
 
   public static final String BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
-  public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+  public static final String STATEMENT_TYPE = InTotoStatement.TYPE;
   public static final String PREDICATE_TYPE = "https://sigstore.dev/cosign/sign/v1";
+  public static final String PREDICATE_TYPE_ANNOTATION = "dev.sigstore.bundle.predicateType";
+  public static final String CREATED_ANNOTATION = "org.opencontainers.image.created";
   private static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
 
   private SigstoreBundleLayout() {}
 
   /** The in-toto statement Moat signs for an image. */
   public static byte[] statement(String name, Digest image, Map<String, String> annotations) {
-    ObjectNode statement = Json.MAPPER.createObjectNode();
-    statement.put("_type", STATEMENT_TYPE);
-    ObjectNode subject = statement.putArray("subject").addObject();
-    subject.put("name", name);
-    subject.putObject("digest").put("sha256", image.hex());
-    if (!annotations.isEmpty()) {
-      ObjectNode a = subject.putObject("annotations");
-      new TreeMap<>(annotations).forEach(a::put);
-    }
-    statement.put("predicateType", PREDICATE_TYPE);
-    statement.putObject("predicate");
-    return Json.bytes(statement);
+    return InTotoStatement.about(name, image, annotations, PREDICATE_TYPE, Json.MAPPER.createObjectNode()).toBytes();
   }
 
   /** The bundle JSON for a DSSE signature over {@code statement}. */
   public static byte[] bundle(byte[] statement, byte[] signature, String keyId) {
+    return bundle(new DsseEnvelope(Dsse.IN_TOTO_PAYLOAD_TYPE, statement, List.of(new DsseEnvelope.Signature("", signature))), keyId);
+  }
+
+  /**
+   * The bundle JSON around a DSSE envelope: a public-key hint ({@code keyId}, the key's SHA-256
+   * fingerprint) and no transparency-log entry.
+   */
+  public static byte[] bundle(DsseEnvelope envelope, String keyId) {
     ObjectNode bundle = Json.MAPPER.createObjectNode();
     bundle.put("mediaType", BUNDLE_MEDIA_TYPE);
     ObjectNode material = bundle.putObject("verificationMaterial");
     material.putObject("publicKey").put("hint", keyId);
     material.putArray("tlogEntries");
-    ObjectNode envelope = bundle.putObject("dsseEnvelope");
-    envelope.put("payload", Base64.getEncoder().encodeToString(statement));
-    envelope.put("payloadType", Dsse.IN_TOTO_PAYLOAD_TYPE);
-    envelope.putArray("signatures").addObject().put("sig", Base64.getEncoder().encodeToString(signature)).put("keyid", "");
+    bundle.set("dsseEnvelope", envelope.toJson());
     return Json.bytes(bundle);
   }
 
-  /** Attaches a bundle to {@code image} as a referrer; returns the digest of the artifact manifest. */
+  /** Attaches a signature bundle to {@code image} as a referrer; returns the digest of the artifact manifest. */
   public static Digest attach(ImageRepository repository, Descriptor image, byte[] bundle, Instant created) throws MoatException {
+    return attach(repository, image, bundle, PREDICATE_TYPE, created);
+  }
+
+  /**
+   * Attaches a DSSE bundle whose statement has {@code predicateType} to {@code image} as a referrer, with
+   * BUNDLE_SPEC.md's annotations ({@code dev.sigstore.bundle.content}, {@code .predicateType}, {@code
+   * org.opencontainers.image.created}); returns the digest of the artifact manifest.
+   */
+  public static Digest attach(ImageRepository repository, Descriptor image, byte[] bundle, String predicateType, Instant created)
+      throws MoatException {
     Descriptor bundleBlob = Descriptor.of(BUNDLE_MEDIA_TYPE, bundle);
     repository.pushBlob(bundleBlob, () -> new ByteArrayInputStream(bundle));
     Descriptor config = Descriptor.of(MediaTypes.OCI_EMPTY, EMPTY_CONFIG);
@@ -82,31 +87,98 @@ public final class SigstoreBundleLayout {
     Descriptor layer = bundleBlob.withAnnotations(Map.of("org.opencontainers.image.title", bundleBlob.digest().tagForm() + ".sigstore.json"));
     Map<String, String> annotations = Map.of(
         "dev.sigstore.bundle.content", "dsse-envelope",
-        "dev.sigstore.bundle.predicateType", PREDICATE_TYPE,
-        "org.opencontainers.image.created", created.truncatedTo(ChronoUnit.MILLIS).toString());
+        PREDICATE_TYPE_ANNOTATION, predicateType,
+        CREATED_ANNOTATION, created.truncatedTo(ChronoUnit.MILLIS).toString());
     Manifest artifact = Manifest.ofImage(config, List.of(layer), BUNDLE_MEDIA_TYPE, image, annotations);
     ReferrersIndex.attach(repository, artifact);
     return artifact.digest();
   }
 
-  /** Reads every bundle attached to {@code image}. */
+  /**
+   * Reads every signature bundle attached to {@code image}. Bundles of attestations (a DSSE statement, or
+   * a referrer annotation, naming another predicate type than {@link #PREDICATE_TYPE}) are not signatures
+   * and are left out, as cosign's verify leaves them out.
+   */
   public static List<StoredSignature> read(ImageRepository repository, Descriptor image) throws MoatException {
     List<StoredSignature> found = new ArrayList<>();
     for (Descriptor referrer : repository.referrers(image.digest(), BUNDLE_MEDIA_TYPE)) {
+      if (!isOfPredicateType(referrer.annotationsOrEmpty(), PREDICATE_TYPE)) {
+        continue;
+      }
       Manifest artifact = repository.fetchManifest(referrer.digest().toString());
+      if (!isOfPredicateType(annotations(artifact), PREDICATE_TYPE)) {
+        continue;
+      }
       for (Descriptor layer : artifact.layers()) {
         if (!BUNDLE_MEDIA_TYPE.equals(layer.mediaType())) {
           continue;
         }
         String location = repository.describe() + "@" + artifact.digest() + " (bundle)";
         byte[] bundle = CosignSignatureLayout.readBlob(repository, layer, location);
-        found.add(parse(bundle, image, location));
+        StoredSignature signature = parse(bundle, image, location);
+        if (signature != null) {
+          found.add(signature);
+        }
       }
     }
     return found;
   }
 
-  /** Parses a bundle; a bundle that cannot be read comes back with a null claimed digest and no signature. */
+  /**
+   * Reads every DSSE bundle attached to {@code image} whose referrer does not name another predicate type
+   * than {@code predicateType} (the annotation is unsigned: the verifier checks the statement itself).
+   * A bundle that cannot be read comes back with a null envelope.
+   */
+  public static List<StoredAttestation> readAttestations(ImageRepository repository, Descriptor image, String predicateType)
+      throws MoatException {
+    List<StoredAttestation> found = new ArrayList<>();
+    for (Descriptor referrer : repository.referrers(image.digest(), BUNDLE_MEDIA_TYPE)) {
+      if (!isOfPredicateType(referrer.annotationsOrEmpty(), predicateType)) {
+        continue;
+      }
+      Manifest artifact = repository.fetchManifest(referrer.digest().toString());
+      Map<String, String> annotations = annotations(artifact);
+      if (!isOfPredicateType(annotations, predicateType)) {
+        continue;
+      }
+      Instant created = StoredAttestation.instant(annotations.get(CREATED_ANNOTATION));
+      for (Descriptor layer : artifact.layers()) {
+        if (!BUNDLE_MEDIA_TYPE.equals(layer.mediaType())) {
+          continue;
+        }
+        String location = repository.describe() + "@" + artifact.digest() + " (bundle)";
+        byte[] bytes = CosignSignatureLayout.readBlob(repository, layer, location, StoredAttestation.MAX_BYTES);
+        DsseEnvelope envelope = null;
+        String hint = null;
+        try {
+          JsonNode bundle = Json.tree(bytes, location);
+          hint = bundle.path("verificationMaterial").path("publicKey").path("hint").asText(null);
+          envelope = DsseEnvelope.parse(bundle.get("dsseEnvelope"), location);
+        } catch (MoatException e) {
+          // unreadable: an envelope that cannot verify
+        }
+        found.add(new StoredAttestation(SignatureLayout.BUNDLE, location, envelope, created, hint));
+      }
+    }
+    return found;
+  }
+
+  /** The annotations of a manifest; a non-string value reads as its text. */
+  static Map<String, String> annotations(Manifest manifest) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    manifest.json().path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+    return annotations;
+  }
+
+  /** Whether annotations of a bundle referrer leave it possibly of {@code predicateType} (no annotation: unknown, so yes). */
+  private static boolean isOfPredicateType(Map<String, String> annotations, String predicateType) {
+    return predicateType.equals(annotations.getOrDefault(PREDICATE_TYPE_ANNOTATION, predicateType));
+  }
+
+  /**
+   * Parses a bundle; a bundle that cannot be read comes back with a null claimed digest and no signature,
+   * and a DSSE statement of another predicate type than a signature's (an attestation) as null.
+   */
   static StoredSignature parse(byte[] bundleBytes, Descriptor image, String location) {
     try {
       JsonNode bundle = Json.tree(bundleBytes, location);
@@ -120,6 +192,10 @@ public final class SigstoreBundleLayout {
         Map<String, String> annotations = new LinkedHashMap<>();
         if (Dsse.IN_TOTO_PAYLOAD_TYPE.equals(payloadType)) {
           JsonNode statement = Json.tree(payload, location + " statement");
+          String type = statement.path("predicateType").asText("");
+          if (!type.isEmpty() && !PREDICATE_TYPE.equals(type)) {
+            return null;
+          }
           for (JsonNode subject : statement.path("subject")) {
             String hex = subject.path("digest").path("sha256").asText("");
             if (hex.length() == 64) {
