@@ -22,7 +22,7 @@ import java.util.Set;
  * <p>The statement's subject is the image (repository identity and manifest or index digest), its
  * predicate type {@link #PREDICATE_TYPE} and its predicate the whitelist document itself, so a whitelist
  * fetched and written with {@link WhitelistDocument} has the bytes {@code moat whitelist learn} wrote.
- * docs/whitelist-attestation.md describes the format and where it is stored.
+ * docs/whitelist.md ("Attaching the whitelist to the image") describes the format and where it is stored.
  */
 public final class WhitelistAttestation {
 

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * small {@link LayerSummary}; the summaries are applied to an {@link ImageFilesystem} strictly in layer order
  * as they arrive. When one layer fails, the others are cancelled and the failure is thrown. Memory stays
  * bounded: no layer and no file is held, only one summary record per tar entry. How learning works is in
- * docs/whitelist-learning.md.
+ * docs/whitelist.md ("How moat whitelist learn learns an image").
  */
 public final class WhitelistLearner {
 
