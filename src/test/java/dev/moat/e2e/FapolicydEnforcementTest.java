@@ -93,15 +93,15 @@ class FapolicydEnforcementTest {
         Thread.sleep(100);
       }
 
-      assertThat(exec(busybox)).as("a whitelisted binary runs").isZero();
-      assertThat(exec(rootfs.resolve("bin/copied"))).as("a copied binary is denied (path not trusted)").isEqualTo(126);
-      assertThat(exec(rootfs.resolve("bin/dropped"))).as("a newly dropped binary is denied").isEqualTo(126);
+      assertThat(exec(busybox)).as("a whitelisted binary runs — %s; fapolicyd log:%n%s", lastExecOutput, log()).isZero();
+      assertThat(exec(rootfs.resolve("bin/copied"))).as("a copied binary is denied (path not trusted) — %s; fapolicyd log:%n%s", lastExecOutput, log()).isEqualTo(126);
+      assertThat(exec(rootfs.resolve("bin/dropped"))).as("a newly dropped binary is denied — %s; fapolicyd log:%n%s", lastExecOutput, log()).isEqualTo(126);
       // the whitelisted path itself, replaced by a modified copy (a new inode, as a package update or an attacker writes it)
       Path modified = rootfs.resolve("bin/modified");
       Files.copy(busybox, modified);
       Files.write(modified, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
       Files.move(modified, busybox, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      assertThat(exec(busybox)).as("a modified whitelisted binary is denied (sha256 differs)").isEqualTo(126);
+      assertThat(exec(busybox)).as("a modified whitelisted binary is denied (sha256 differs) — %s; fapolicyd log:%n%s", lastExecOutput, log()).isEqualTo(126);
       assertThat(log()).contains("path=" + rootfs.resolve("bin/copied")).contains("dec=deny");
     } finally {
       restore(daemon, backup, mount);
@@ -116,11 +116,14 @@ class FapolicydEnforcementTest {
 
   /** Execs {@code file} from a shell (busybox applets get {@code true} as argument); a shell reports EPERM on exec as 126. */
   private int exec(Path file) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("/bin/busybox", "sh", "-c", "exec \"$0\" true >/dev/null 2>&1", file.toString())
+    Process p = new ProcessBuilder("/bin/busybox", "sh", "-c", "exec \"$0\" true >/dev/null", file.toString())
         .redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
+    lastExecOutput = file + ": " + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     return p.waitFor();
   }
+
+  /** What the shell said about the last {@link #exec}, for failure messages. */
+  private String lastExecOutput = "";
 
   private String log() {
     try {
