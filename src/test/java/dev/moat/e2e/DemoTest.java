@@ -23,7 +23,10 @@ class DemoTest {
     assertThat(demo.stdout()).contains("rejected as expected (exit code 12)");
     assertThat(demo.stdout()).contains("8. Learning", "script", "total", "whitelist.json", "policies/");
     JsonNode whitelist = new ObjectMapper().readTree(dir.resolve("out/whitelist.json").toFile());
-    assertThat(whitelist.path("platforms").get(0).path("entries").findValuesAsText("path")).contains("/usr/local/bin/hello");
+    assertThat(whitelist.path("platforms").get(0).path("entries").findValuesAsText("path")).contains("/usr/local/bin/hello", "/usr/bin/java");
+    assertThat(whitelist.path("platforms").get(0).path("entries").findValuesAsText("kind")).contains("script", "elf-pie");
+    assertThat(demo.stdout()).contains("9. Checking", "drift found as expected (exit code 20)");
+    assertThat(Files.readString(dir.resolve("out/drift.sarif"))).contains("/tmp/dropped").doesNotContain("/usr/bin/java\"");
     try (Stream<Path> policies = Files.list(dir.resolve("out/policies"))) {
       assertThat(policies.toList()).as("at least one file per enforcer").hasSizeGreaterThanOrEqualTo(4);
     }

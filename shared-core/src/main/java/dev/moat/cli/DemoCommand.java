@@ -10,6 +10,8 @@ import dev.moat.signing.SignatureLayout;
 import dev.moat.signing.key.GeneratedKey;
 import dev.moat.signing.key.KeyFormat;
 import dev.moat.signing.key.KeyPairWriter;
+import dev.moat.stage.CheckWhitelistRequest;
+import dev.moat.stage.CheckWhitelistStage;
 import dev.moat.stage.CopyRequest;
 import dev.moat.stage.CopyStage;
 import dev.moat.stage.LearnWhitelistRequest;
@@ -88,7 +90,9 @@ final class DemoCommand implements Callable<Integer> {
     Path sourceDir = dir.resolve("source");
     Manifest image = new ImageBuilder()
         .layer(List.of(new ImageBuilder.File("etc/os-release", "NAME=\"Moat demo\"\nID=moat-demo\n".getBytes(StandardCharsets.UTF_8), 0644)))
-        .layer(List.of(new ImageBuilder.File("usr/local/bin/hello", "#!/bin/sh\necho hello from a signed image\n".getBytes(StandardCharsets.UTF_8), 0755)))
+        .layer(List.of(new ImageBuilder.File("usr/local/bin/hello", "#!/bin/sh\necho hello from a signed image\n".getBytes(StandardCharsets.UTF_8), 0755),
+            // a real ELF program for the whitelist to classify: the launcher of the JDK running the demo
+            new ImageBuilder.File("usr/bin/java", java.nio.file.Files.readAllBytes(javaLauncher()), 0755)))
         .entrypoint(List.of("/usr/local/bin/hello"))
         .label("org.opencontainers.image.title", "moat-demo")
         .writeTo(OciLayout.openOrCreate(sourceDir), "demo");
@@ -126,18 +130,38 @@ final class DemoCommand implements Callable<Integer> {
     expectPass(learned, out);
     WhitelistCommand.printCounts(WhitelistDocument.read(whitelistFile), out);
 
+    out.println("9. Checking what ran in a container of the image against the whitelist: /tmp/dropped was never in the image");
+    Path events = dir.resolve("observed-execs.txt");
+    java.nio.file.Files.writeString(events, "# one executed path a line, as an audit log gives them\n/usr/local/bin/hello\n/usr/bin/java\n/tmp/dropped\n");
+    StageResult drift = new CheckWhitelistStage().run(new CheckWhitelistRequest(whitelistFile, events, dir.resolve("drift.json"), dir.resolve("drift.sarif")),
+        context, listener);
+    if (drift.passed()) {
+      throw new MoatException(Failure.INTERNAL, "the drift check passed although /tmp/dropped is not in the whitelist", "");
+    }
+    out.println("    drift found as expected (exit code " + drift.failure().exitCode() + "): " + drift.message());
+
     out.println();
     out.println("Done. Files are in " + dir.toAbsolutePath() + ":");
     out.println("  source/    the image and its signatures (tags demo, " + image.digest().tagForm() + ".sig, " + image.digest().tagForm() + ")");
     out.println("  mirror/    the copy, signed with the mirror key");
     out.println("  *.key *.pub  the key pairs");
     out.println("  whitelist.json  the source image's executables, bound to " + image.digest());
+    out.println("  observed-execs.txt, drift.json, drift.sarif  what the drift check read and reported");
     out.println("  policies/  the whitelist as enforcer policies: "
         + String.join(", ", learned.reports().stream().skip(1).map(p -> p.getFileName().toString()).toList()));
     out.println("Try: ./moat verify oci:" + dir.resolve("mirror") + ":demo --key " + mirror.publicKey());
-    out.println("     printf '/usr/local/bin/hello\\n/tmp/dropped\\n' > events.txt; ./moat whitelist check " + whitelistFile
-        + " --events events.txt   (exit 20: /tmp/dropped is drift)");
+    out.println("     ./moat whitelist export " + whitelistFile + " --format kubearmor --selector app=demo --namespace shop");
+    out.println("     ./moat whitelist check " + whitelistFile + " --events " + events + "   (exit 20: /tmp/dropped is drift)");
     return 0;
+  }
+
+  /** The {@code java} launcher of the running JDK: an ELF program every machine that runs the demo has. */
+  private static Path javaLauncher() throws MoatException {
+    Path launcher = Path.of(System.getProperty("java.home"), "bin", "java");
+    if (!java.nio.file.Files.isRegularFile(launcher)) {
+      throw new MoatException(Failure.NOT_FOUND, "the JDK's launcher " + launcher + " is missing", "run the demo with a full JDK or JRE");
+    }
+    return launcher;
   }
 
   private static void expectPass(StageResult result, PrintWriter out) throws MoatException {

@@ -44,7 +44,7 @@ public record LearnWhitelistRequest(
     String repository) {
 
   public LearnWhitelistRequest {
-    formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
+    formats = formats.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(formats));
     layouts = Set.copyOf(layouts);
   }
 
