@@ -1,0 +1,18 @@
+package dev.moat.decoy;
+
+/**
+ * A decoy that speaks HTTP: the runtime parses and bounds the request, the emulator answers from canned data
+ * and raises alerts through the {@link Interaction}. It must never execute, evaluate, deserialise or fetch
+ * anything from the request.
+ */
+public interface HttpEmulator {
+
+  CatalogEntry describe();
+
+  /** Extra headers on every answer ({@code Server: …}), to look like the real thing. */
+  default java.util.Map<String, String> serverHeaders() {
+    return java.util.Map.of();
+  }
+
+  HttpReply handle(HttpRequestView request, Interaction interaction);
+}
