@@ -1,0 +1,49 @@
+package dev.moat.decoy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Every built-in decoy type, by name: what {@code moat decoy catalog} lists and what configs may name. */
+public final class DecoyCatalog {
+
+  private final Map<String, Object> emulators = new TreeMap<>();
+
+  /** The built-in catalogue. */
+  public static DecoyCatalog builtIn() {
+    DecoyCatalog catalog = new DecoyCatalog();
+    UnauthorisedAccessDecoys.all().forEach(catalog::add);
+    ExecutionDecoys.all().forEach(catalog::add);
+    return catalog;
+  }
+
+  /** Adds an {@link HttpEmulator} or a {@link StreamEmulator}. */
+  public void add(Object emulator) {
+    CatalogEntry entry;
+    if (emulator instanceof HttpEmulator http) {
+      entry = http.describe();
+    } else if (emulator instanceof StreamEmulator stream) {
+      entry = stream.describe();
+    } else {
+      throw new IllegalArgumentException("not an emulator: " + emulator);
+    }
+    if (emulators.putIfAbsent(entry.type(), emulator) != null) {
+      throw new IllegalStateException("two decoys of type " + entry.type());
+    }
+  }
+
+  public Optional<Object> find(String type) {
+    return Optional.ofNullable(emulators.get(type));
+  }
+
+  public List<CatalogEntry> entries() {
+    List<CatalogEntry> entries = new ArrayList<>();
+    for (Object e : emulators.values()) {
+      entries.add(e instanceof HttpEmulator h ? h.describe() : ((StreamEmulator) e).describe());
+    }
+    return Collections.unmodifiableList(entries);
+  }
+}
