@@ -61,9 +61,14 @@ class FapolicydEnforcementTest {
       sh("umoci", "unpack", "--rootless", "--image", layout + ":1.0", mount.resolve("bundle").toString());
       Path rootfs = mount.resolve("bundle/rootfs");
       Path busybox = rootfs.resolve("bin/busybox");
-      Files.copy(busybox, rootfs.resolve("bin/copied"));
-      Files.copy(busybox, rootfs.resolve("bin/dropped"));
-      Files.write(rootfs.resolve("bin/dropped"), new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+      // busybox runs the applet its file is named after, so copies are named "true": exit 0 when allowed, 126 when denied
+      Path copied = Files.createDirectories(rootfs.resolve("usr/local/copied")).resolve("true");
+      Path dropped = Files.createDirectories(rootfs.resolve("tmp/dropped")).resolve("true");
+      Files.copy(busybox, copied);
+      Files.copy(busybox, dropped);
+      Files.write(dropped, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+      assertThat(exec(copied)).as("before fapolicyd starts, the copy runs — %s", lastExecOutput).isZero();
+      assertThat(exec(dropped)).as("before fapolicyd starts, the dropped binary runs — %s", lastExecOutput).isZero();
 
       List<ExportedFile> files = WhitelistExporter.of(ExportFormat.FAPOLICYD).export(whitelist, ExportOptions.defaults().withRootPrefix(rootfs.toString()));
 
@@ -87,22 +92,22 @@ class FapolicydEnforcementTest {
       daemon[0] = new ProcessBuilder("/usr/sbin/fapolicyd", "--debug-deny").redirectErrorStream(true)
           .redirectOutput(work.resolve("fapolicyd.log").toFile()).start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (exec(rootfs.resolve("bin/dropped")) == 0) {
+      while (exec(dropped) != 126) {
         assertThat(daemon[0].isAlive()).as("fapolicyd is running: %s", log()).isTrue();
         assertThat(System.nanoTime()).as("fapolicyd denies within 30 s: %s", log()).isLessThan(deadline);
         Thread.sleep(100);
       }
 
       assertThat(exec(busybox)).as("a whitelisted binary runs — %s; fapolicyd log:%n%s", lastExecOutput, log()).isZero();
-      assertThat(exec(rootfs.resolve("bin/copied"))).as("a copied binary is denied (path not trusted) — %s; fapolicyd log:%n%s", lastExecOutput, log()).isEqualTo(126);
-      assertThat(exec(rootfs.resolve("bin/dropped"))).as("a newly dropped binary is denied — %s; fapolicyd log:%n%s", lastExecOutput, log()).isEqualTo(126);
+      assertThat(exec(copied)).as("a copied binary is denied (path not trusted) — %s; fapolicyd log:%n%s", lastExecOutput, log()).isEqualTo(126);
+      assertThat(exec(dropped)).as("a newly dropped binary is denied — %s; fapolicyd log:%n%s", lastExecOutput, log()).isEqualTo(126);
       // the whitelisted path itself, replaced by a modified copy (a new inode, as a package update or an attacker writes it)
       Path modified = rootfs.resolve("bin/modified");
       Files.copy(busybox, modified);
       Files.write(modified, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
       Files.move(modified, busybox, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       assertThat(exec(busybox)).as("a modified whitelisted binary is denied (sha256 differs) — %s; fapolicyd log:%n%s", lastExecOutput, log()).isEqualTo(126);
-      assertThat(log()).contains("path=" + rootfs.resolve("bin/copied")).contains("dec=deny");
+      assertThat(log()).contains("path=" + copied).contains("dec=deny");
     } finally {
       restore(daemon, backup, mount);
       try {
