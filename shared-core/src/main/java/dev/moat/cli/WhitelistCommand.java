@@ -157,6 +157,10 @@ final class WhitelistCommand implements Runnable {
     public Integer call() throws Exception {
       ExportFormat exportFormat = ExportFormat.parse(format);
       ExportOptions options = scope.options();
+      String risk = options.riskFor(exportFormat);
+      if (risk != null) {
+        spec.commandLine().getErr().println("warning: " + risk);
+      }
       Whitelist read = WhitelistDocument.read(whitelist);
       List<ExportedFile> files = WhitelistExporter.of(exportFormat).export(read, options);
       PrintWriter out = spec.commandLine().getOut();

@@ -48,6 +48,10 @@ public final class LearnWhitelistStage {
       List<Path> written = new ArrayList<>(List.of(request.output()));
       listener.info("  wrote " + request.output());
       for (ExportFormat format : request.formats()) {
+        String risk = request.export().riskFor(format);
+        if (risk != null) {
+          listener.warn(risk);
+        }
         List<Path> files = PolicyDirectory.write(request.exportDir(), WhitelistExporter.of(format).export(whitelist, request.export()));
         files.forEach(f -> listener.info("  wrote " + f + " (" + format.cliName() + ")"));
         written.addAll(files);

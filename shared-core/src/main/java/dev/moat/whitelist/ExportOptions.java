@@ -59,4 +59,16 @@ public record ExportOptions(Map<String, String> selector, String namespace, Stri
     }
     return labels;
   }
+
+  /**
+   * Why these options are risky for {@code format}, or null: a KubeArmor or Tetragon policy without a pod selector
+   * applies to every pod of its namespace, whatever image it runs, and would refuse their executables too.
+   */
+  public String riskFor(ExportFormat format) {
+    if ((format == ExportFormat.KUBEARMOR || format == ExportFormat.TETRAGON) && selector.isEmpty()) {
+      return "the " + format.cliName() + " policy has no pod selector, so it applies to every pod of namespace "
+          + (namespace == null ? "default" : namespace) + ", not just this image's: give --selector (the pod labels of the workload)";
+    }
+    return null;
+  }
 }

@@ -238,4 +238,13 @@ class WhitelistExporterTest {
     array.forEach(n -> out.add(n.path(field).asText()));
     return out;
   }
+
+  @Test
+  void aKubernetesPolicyWithoutSelectorIsFlaggedAsCoveringTheWholeNamespace() {
+    assertThat(ExportOptions.defaults().riskFor(ExportFormat.KUBEARMOR)).contains("every pod of namespace default", "--selector");
+    assertThat(new ExportOptions(java.util.Map.of(), "shop", null).riskFor(ExportFormat.TETRAGON)).contains("namespace shop");
+    assertThat(new ExportOptions(java.util.Map.of("app", "web"), "shop", null).riskFor(ExportFormat.TETRAGON)).isNull();
+    assertThat(ExportOptions.defaults().riskFor(ExportFormat.FALCO)).as("Falco rules match on the image").isNull();
+    assertThat(ExportOptions.defaults().riskFor(ExportFormat.FAPOLICYD)).isNull();
+  }
 }
