@@ -1,5 +1,7 @@
 package dev.moat.whitelist;
 
+import dev.moat.SharedSchemas;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.moat.whitelist;
+package dev.moat;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,13 +17,13 @@ import java.nio.file.Path;
  * openAPIV3Schema is validated as in tekton-tasks' TektonSchemaTest: objects without
  * x-kubernetes-preserve-unknown-fields get additionalProperties: false, as strict field validation does.
  */
-final class SharedSchemas {
+public final class SharedSchemas {
 
-  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private SharedSchemas() {}
 
-  static Path dir() {
+  public static Path dir() {
     Path here = Path.of("").toAbsolutePath();
     while (here != null && !Files.exists(here.resolve("mvnw"))) {
       here = here.getParent();
@@ -33,7 +33,7 @@ final class SharedSchemas {
     return dir;
   }
 
-  static JsonSchema crd(String file, String version) throws Exception {
+  public static JsonSchema crd(String file, String version) throws Exception {
     JsonNode definition = YAML.readTree(dir().resolve(file).toFile());
     JsonNode openApi = null;
     for (JsonNode v : definition.path("spec").path("versions")) {
@@ -48,7 +48,7 @@ final class SharedSchemas {
     return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(openApi);
   }
 
-  static JsonSchema json(String file) throws Exception {
+  public static JsonSchema json(String file) throws Exception {
     return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(new ObjectMapper().readTree(dir().resolve(file).toFile()));
   }
 

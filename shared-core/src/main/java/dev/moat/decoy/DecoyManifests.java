@@ -1,0 +1,137 @@
+package dev.moat.decoy;
+
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kubernetes objects of one decoy: a Deployment running {@code moat decoy serve}, a Service under the
+ * user's name, a NetworkPolicy that allows the decoy no egress but DNS and its alert sink, and — only when
+ * alerts become Kubernetes Events — a ServiceAccount with a Role that may create events and nothing else.
+ * The pod is hardened: non-root, read-only root filesystem, every capability dropped, seccomp RuntimeDefault,
+ * no privilege escalation, no ServiceAccount token unless events need one, requests and limits.
+ */
+public final class DecoyManifests {
+
+  /** The port the decoy listens on inside the pod (unprivileged, so the pod needs no capability). */
+  static final int CONTAINER_PORT = 8080;
+  static final int METRICS_PORT = 9464;
+  static final long RUN_AS = 65532;
+
+  private DecoyManifests() {}
+
+  public static List<HasMetadata> render(DecoyDeployment d) {
+    List<HasMetadata> objects = new ArrayList<>();
+    Map<String, String> selector = Map.of(DecoyDeployment.NAME_LABEL, d.name(), DecoyDeployment.PART_OF, "moat");
+    if (d.kubernetesEvents()) {
+      objects.add(new ServiceAccountBuilder().withMetadata(meta(d, d.name())).withAutomountServiceAccountToken(true).build());
+      objects.add(new RoleBuilder().withMetadata(meta(d, d.name() + "-events"))
+          .addNewRule().withApiGroups("", "events.k8s.io").withResources("events").withVerbs("create", "patch").endRule().build());
+      objects.add(new RoleBindingBuilder().withMetadata(meta(d, d.name() + "-events"))
+          .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(d.name() + "-events").endRoleRef()
+          .addNewSubject().withKind("ServiceAccount").withName(d.name()).withNamespace(d.namespace()).endSubject().build());
+    }
+    objects.add(new DeploymentBuilder().withMetadata(meta(d, d.name()))
+        .withNewSpec().withReplicas(d.replicas())
+        .withNewSelector().withMatchLabels(selector).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(labels(d)).endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(d.kubernetesEvents() ? d.name() : null)
+        .withAutomountServiceAccountToken(d.kubernetesEvents())
+        .withEnableServiceLinks(false)
+        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(RUN_AS).withRunAsGroup(RUN_AS).withFsGroup(RUN_AS)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+        .withContainers(container(d))
+        .addNewVolume().withName("spool").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir().endVolume()
+        .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("16Mi")).endEmptyDir().endVolume()
+        .endSpec().endTemplate().endSpec().build());
+    objects.add(new ServiceBuilder().withMetadata(meta(d, d.serviceName()))
+        .withNewSpec().withSelector(selector)
+        .addNewPort().withName(d.type().length() <= 15 ? d.type() : "decoy").withProtocol("TCP").withPort(d.port())
+        .withTargetPort(new IntOrString(CONTAINER_PORT)).endPort()
+        .endSpec().build());
+    objects.add(new NetworkPolicyBuilder().withMetadata(meta(d, d.name() + "-egress"))
+        .withNewSpec().withNewPodSelector().withMatchLabels(selector).endPodSelector()
+        .withPolicyTypes("Egress").withEgress(egress(d)).endSpec().build());
+    return objects;
+  }
+
+  private static Container container(DecoyDeployment d) {
+    List<String> args = new ArrayList<>(List.of("decoy", "serve", "--bind", "0.0.0.0", "--decoy", d.type() + ":" + CONTAINER_PORT,
+        "--name", d.name(), "--service", d.serviceName(), "--namespace", d.namespace(), "--spool", "/var/spool/moat",
+        "--metrics-port", Integer.toString(METRICS_PORT)));
+    if (d.kubernetesEvents()) {
+      args.add("--alert-kubernetes-events");
+    }
+    return new ContainerBuilder().withName("decoy").withImage(d.image()).withArgs(args)
+        .addNewPort().withName("decoy").withContainerPort(CONTAINER_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName("metrics").withContainerPort(METRICS_PORT).withProtocol("TCP").endPort()
+        .withNewSecurityContext().withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
+        .withPrivileged(false).withCapabilities(new Capabilities(null, List.of("ALL"))).endSecurityContext()
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("128Mi"))
+        .addToLimits("cpu", new Quantity("500m")).addToLimits("memory", new Quantity("256Mi"))
+        .endResources()
+        .addNewVolumeMount().withName("spool").withMountPath("/var/spool/moat").endVolumeMount()
+        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(CONTAINER_PORT)).endTcpSocket().endReadinessProbe()
+        .build();
+  }
+
+  /** DNS to the cluster's resolver, and the alert sink's port when there is one; nothing else. */
+  private static List<NetworkPolicyEgressRule> egress(DecoyDeployment d) {
+    List<NetworkPolicyEgressRule> rules = new ArrayList<>();
+    rules.add(new NetworkPolicyEgressRuleBuilder()
+        .addNewTo().withNewNamespaceSelector().addToMatchLabels("kubernetes.io/metadata.name", "kube-system").endNamespaceSelector()
+        .withNewPodSelector().addToMatchLabels("k8s-app", "kube-dns").endPodSelector().endTo()
+        .addNewPort().withProtocol("UDP").withPort(new IntOrString(53)).endPort()
+        .addNewPort().withProtocol("TCP").withPort(new IntOrString(53)).endPort()
+        .build());
+    if (d.alertEgress() != null) {
+      int colon = d.alertEgress().lastIndexOf(':');
+      int port = Integer.parseInt(d.alertEgress().substring(colon + 1));
+      String host = d.alertEgress().substring(0, colon);
+      NetworkPolicyEgressRuleBuilder sink = new NetworkPolicyEgressRuleBuilder();
+      if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        sink.addNewTo().withNewIpBlock().withCidr(host + "/32").endIpBlock().endTo();
+      }
+      // A host name cannot be matched by a NetworkPolicy: only its port is then allowed (docs/decoys.md says so).
+      rules.add(sink.addNewPort().withProtocol("TCP").withPort(new IntOrString(port)).endPort().build());
+    }
+    if (d.kubernetesEvents()) {
+      rules.add(new NetworkPolicyEgressRuleBuilder().addNewPort().withProtocol("TCP").withPort(new IntOrString(443)).endPort()
+          .addNewPort().withProtocol("TCP").withPort(new IntOrString(6443)).endPort().build());
+    }
+    return rules;
+  }
+
+  private static Map<String, String> labels(DecoyDeployment d) {
+    Map<String, String> labels = new LinkedHashMap<>(d.labels());
+    labels.put(DecoyDeployment.PART_OF, "moat");
+    labels.put("app.kubernetes.io/managed-by", "moat");
+    labels.put(DecoyDeployment.DECOY_LABEL, d.type());
+    labels.put(DecoyDeployment.NAME_LABEL, d.name());
+    return labels;
+  }
+
+  private static ObjectMeta meta(DecoyDeployment d, String name) {
+    return new ObjectMetaBuilder().withName(name).withNamespace(d.namespace()).withLabels(labels(d)).build();
+  }
+}
