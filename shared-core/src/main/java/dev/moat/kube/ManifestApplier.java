@@ -92,8 +92,13 @@ public final class ManifestApplier {
       return new MoatException(Failure.NOT_FOUND, "the Kubernetes API cannot " + what + ": " + e.getMessage(),
           "check that the namespace exists (kubectl create namespace …)", e);
     }
-    if (code == 0) {
-      return new MoatException(Failure.UNREACHABLE, "cannot reach the Kubernetes API to " + what + ": " + e.getMessage(),
+    if (code <= 0) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return new MoatException(Failure.UNREACHABLE, "cannot reach the Kubernetes API to " + what + " ("
+          + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage()) + ")",
           "check KUBECONFIG, the current context, or that the pod runs in a cluster", e);
     }
     return new MoatException(Failure.PROTOCOL, "the Kubernetes API failed to " + what + " (HTTP " + code + "): " + e.getMessage(), "", e);
