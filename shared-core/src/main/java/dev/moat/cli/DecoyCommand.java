@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "decoy", mixinStandardHelpOptions = true,
     description = "Deception: deploy decoy services to Kubernetes under names and places you choose, list and remove them.",
-    subcommands = {DecoyCommand.Deploy.class, DecoyCommand.ListDecoys.class, DecoyCommand.Remove.class})
+    subcommands = {DecoyCommand.Serve.class, DecoyCommand.Catalog.class, DecoyCommand.Deploy.class, DecoyCommand.ListDecoys.class,
+        DecoyCommand.Remove.class})
 final class DecoyCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -41,6 +42,100 @@ final class DecoyCommand implements Runnable {
   /** The cluster from KUBECONFIG / ~/.kube/config, or the in-cluster ServiceAccount. */
   static KubernetesClient kubernetes() {
     return new KubernetesClientBuilder().build();
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Serve decoys until stopped (SIGTERM, Ctrl-C); alerts go to standard output as Falco JSON lines.")
+  static final class Serve implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--decoy", required = true, paramLabel = "TYPE[:PORT]",
+        description = "A decoy from the catalogue, on its usual port or PORT (0: any free port). Repeatable.")
+    List<String> decoys = new ArrayList<>();
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+        description = "Address to listen on. Default: ${DEFAULT-VALUE}; 0.0.0.0 in a pod.")
+    String bind;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name in alerts (with one --decoy). Default: the type.")
+    String name;
+
+    @Option(names = "--service", paramLabel = "NAME", description = "Kubernetes Service name, for alerts.")
+    String service;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Kubernetes namespace, for alerts.")
+    String namespace;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", description = "Across all decoys. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Default: ${DEFAULT-VALUE}.")
+    int idleSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      if (name != null && decoys.size() > 1) {
+        throw new MoatException(dev.moat.Failure.INVALID_INPUT, "--name names one decoy, but " + decoys.size() + " were given", "serve them one per process, or drop --name");
+      }
+      dev.moat.decoy.DecoyCatalog catalog = dev.moat.decoy.DecoyCatalog.builtIn();
+      List<dev.moat.decoy.DecoyServer.Listener> listeners = new ArrayList<>();
+      for (String spec : decoys) {
+        String[] parts = spec.split(":", 2);
+        Object emulator = catalog.find(parts[0]).orElseThrow(() -> new MoatException(dev.moat.Failure.INVALID_INPUT,
+            "decoy type '" + parts[0] + "' is not in the catalogue", "see `moat decoy catalog`"));
+        if (!(emulator instanceof dev.moat.decoy.StreamEmulator)) {
+          throw new MoatException(dev.moat.Failure.INVALID_INPUT, "decoy type '" + parts[0] + "' cannot be served yet", "see `moat decoy catalog`");
+        }
+        dev.moat.decoy.StreamEmulator stream = (dev.moat.decoy.StreamEmulator) emulator;
+        int port = stream.describe().defaultPort();
+        if (parts.length == 2) {
+          try {
+            port = Integer.parseInt(parts[1]);
+          } catch (NumberFormatException e) {
+            port = -1;
+          }
+          if (port < 0 || port > 65535) {
+            throw new MoatException(dev.moat.Failure.INVALID_INPUT, "'" + spec + "' does not end in a port (0-65535)", "write it like redis:6379");
+          }
+        }
+        listeners.add(new dev.moat.decoy.DecoyServer.Listener(
+            new dev.moat.decoy.DecoyIdentity(name != null ? name : parts[0], parts[0], service, namespace), stream, bind, port));
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      java.io.Writer out = new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8);
+      String host = java.net.InetAddress.getLocalHost().getHostName();
+      dev.moat.decoy.DecoyServer server = new dev.moat.decoy.DecoyServer(
+          new dev.moat.decoy.DecoyLimits(maxConnections, java.time.Duration.ofSeconds(idleSeconds), 1L << 20),
+          new dev.moat.decoy.FalcoJsonAlerts(out, host), java.time.Clock.systemUTC());
+      java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "moat-decoy-stop"));
+      Map<String, Integer> ports = server.start(listeners);
+      ports.forEach((decoy, port) -> err.println("decoy " + decoy + " listening on " + bind + ":" + port));
+      err.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "catalog", mixinStandardHelpOptions = true, description = "List the built-in decoys: what each emulates and what raises an alert.")
+  static final class Catalog implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      for (dev.moat.decoy.CatalogEntry entry : dev.moat.decoy.DecoyCatalog.builtIn().entries()) {
+        out.println(entry.type() + " (" + entry.category() + ", port " + entry.defaultPort() + "): " + entry.emulates());
+        entry.alertsOn().forEach(a -> out.println("    alerts: " + a));
+      }
+      out.flush();
+      return 0;
+    }
   }
 
   @Command(name = "deploy", mixinStandardHelpOptions = true,

@@ -32,7 +32,6 @@ public final class DecoyManifests {
 
   /** The port the decoy listens on inside the pod (unprivileged, so the pod needs no capability). */
   static final int CONTAINER_PORT = 8080;
-  static final int METRICS_PORT = 9464;
   static final long RUN_AS = 65532;
 
   private DecoyManifests() {}
@@ -74,15 +73,12 @@ public final class DecoyManifests {
   }
 
   private static Container container(DecoyDeployment d) {
+    // Alerts go to standard output in Falco's format (the container log); the spool, webhook, metrics and
+    // Kubernetes Events sinks are not built yet, so the pod is not given flags for them.
     List<String> args = new ArrayList<>(List.of("decoy", "serve", "--bind", "0.0.0.0", "--decoy", d.type() + ":" + CONTAINER_PORT,
-        "--name", d.name(), "--service", d.serviceName(), "--namespace", d.namespace(), "--spool", "/var/spool/moat",
-        "--metrics-port", Integer.toString(METRICS_PORT)));
-    if (d.kubernetesEvents()) {
-      args.add("--alert-kubernetes-events");
-    }
+        "--name", d.name(), "--service", d.serviceName(), "--namespace", d.namespace()));
     return new ContainerBuilder().withName("decoy").withImage(d.image()).withArgs(args)
         .addNewPort().withName("decoy").withContainerPort(CONTAINER_PORT).withProtocol("TCP").endPort()
-        .addNewPort().withName("metrics").withContainerPort(METRICS_PORT).withProtocol("TCP").endPort()
         .withNewSecurityContext().withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
         .withPrivileged(false).withCapabilities(new Capabilities(null, List.of("ALL"))).endSecurityContext()
         .withNewResources()
