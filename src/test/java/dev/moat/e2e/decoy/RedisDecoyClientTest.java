@@ -153,6 +153,44 @@ class RedisDecoyClientTest {
     assertThat(alertsWith("redis.protocol_error")).isNotEmpty();
   }
 
+  @Test
+  void tenThousandIdleConnectionsStayCheapAndTheDecoyStillAnswers() throws Exception {
+    Path out = dir.resolve("many.jsonl");
+    int manyPort;
+    try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      manyPort = free.getLocalPort();
+    }
+    Process many = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar",
+        MoatProcess.jar().toString(), "decoy", "serve", "--decoy", "redis:" + manyPort, "--max-connections", "10100")
+        .redirectOutput(out.toFile()).redirectError(dir.resolve("many.err").toFile()).start();
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.readString(dir.resolve("many.err")).contains("listening on")) {
+        assertThat(many.isAlive()).isTrue();
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      for (int i = 0; i < 10_000; i++) {
+        sockets.add(new Socket("127.0.0.1", manyPort));
+      }
+      try (Socket probe = new Socket("127.0.0.1", manyPort)) {
+        probe.setSoTimeout(30_000);
+        probe.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(probe.getInputStream().readNBytes(7), StandardCharsets.US_ASCII)).isEqualTo("+PONG\r\n");
+      }
+      long rssKib = Files.readAllLines(Path.of("/proc", Long.toString(many.pid()), "status")).stream()
+          .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+      assertThat(rssKib).as("resident memory with 10,000 open connections (KiB)").isLessThan(320 * 1024);
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+      many.destroy();
+      many.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** TCP sockets of process {@code pid} that are not the decoy's listener or its accepted connections. */
   static List<String> outboundSockets(long pid, int decoyPort) throws IOException {
     Set<String> inodes = new HashSet<>();
