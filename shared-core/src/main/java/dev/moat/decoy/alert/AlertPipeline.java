@@ -154,6 +154,7 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
     boolean failing = false;
     try {
       while (abort.getCount() > 0) {
+        boolean finishing = stopping; // read before the spool, so an append made before close() set it is still seen
         List<AlertSpool.Entry> batch;
         try {
           batch = spool.read(pos, BATCH);
@@ -163,7 +164,7 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
           continue;
         }
         if (batch.isEmpty()) {
-          if (stopping) {
+          if (finishing) {
             return;
           }
           spool.awaitAppend(100);
