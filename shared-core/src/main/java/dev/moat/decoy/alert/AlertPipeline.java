@@ -66,7 +66,12 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
       metrics.sinkConfigured(sink.name());
       spool.register(sink.name());
     }
-    this.endpoint = b.metricsPort == null ? null : MetricsEndpoint.start(metrics, b.metricsBind, b.metricsPort);
+    try {
+      this.endpoint = b.metricsPort == null ? null : MetricsEndpoint.start(metrics, b.metricsBind, b.metricsPort);
+    } catch (MoatException e) {
+      spool.close();
+      throw e;
+    }
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "moat-alert-timer"));
     long syncMillis = Math.max(1, b.syncInterval.toMillis());
     timer.scheduleWithFixedDelay(this::tick, syncMillis, syncMillis, TimeUnit.MILLISECONDS);
