@@ -163,11 +163,11 @@ final class HttpDecoyHandler extends ChannelInboundHandlerAdapter {
         r.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
     emulator.serverHeaders().forEach((k, v) -> response.headers().set(k, v));
     reply.headers().forEach((k, v) -> response.headers().set(k, v));
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
+    response.headers().set("Content-Length", reply.body().length);
     if (!response.headers().contains(HttpHeaderNames.DATE)) {
-      response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(Date.from(context.clock().instant())));
+      response.headers().set("Date", DateFormatter.format(Date.from(context.clock().instant())));
     }
-    response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    response.headers().set("Connection", keepAlive ? "keep-alive" : "close");
     ChannelFuture written = ctx.writeAndFlush(response);
     if (keepAlive) {
       armDeadline(ctx);
