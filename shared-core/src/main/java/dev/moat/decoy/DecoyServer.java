@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -86,6 +87,7 @@ public final class DecoyServer implements AutoCloseable {
             p.addLast(new ReadBudget(limits.maxBytesPerConnection()));
             if (decoy.emulator() instanceof HttpEmulator http) {
               p.addLast(new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderSize(), 8192));
+              p.addLast(new HttpServerExpectContinueHandler());
               p.addLast(new HttpDecoyHandler(http, context));
             } else {
               p.addLast(new StreamDecoyHandler((StreamEmulator) decoy.emulator(), context));

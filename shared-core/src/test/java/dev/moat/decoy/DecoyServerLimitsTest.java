@@ -122,6 +122,24 @@ class DecoyServerLimitsTest {
   }
 
   @Test
+  void expectContinueIsAnsweredLikeARealServer() throws Exception {
+    start(DecoyLimits.defaults());
+    try (Socket s = new Socket("127.0.0.1", web())) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write("POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      assertThat(GenericDecoyTest.readLine(s.getInputStream())).isEqualTo("HTTP/1.1 100 Continue");
+      s.getOutputStream().write("abc".getBytes(StandardCharsets.US_ASCII));
+      String line;
+      do {
+        line = GenericDecoyTest.readLine(s.getInputStream());
+      } while (!line.startsWith("HTTP/1.1 2"));
+      assertThat(line).startsWith("HTTP/1.1 200");
+    }
+    assertThat(seen.get().body()).hasSize(3);
+  }
+
+  @Test
   void theRequestViewCarriesDecodedPathQueryAndLowerCaseHeaders() throws Exception {
     start(DecoyLimits.defaults());
     exchange(web(), "GET /dl/a%20b?file=..%2f..%2fetc%2fpasswd&x=1&x=2 HTTP/1.1\r\nHost: x\r\nX-Api-KEY: k\r\nConnection: close\r\n\r\n");
