@@ -1,7 +1,12 @@
 package dev.moat.cli;
 
+import dev.moat.Failure;
 import dev.moat.MoatException;
+import dev.moat.decoy.AlertPublisher;
+import dev.moat.decoy.CatalogEntry;
 import dev.moat.decoy.DecoyDeployment;
+import dev.moat.decoy.alert.AlertOptions;
+import dev.moat.decoy.alert.AlertPipeline;
 import dev.moat.kube.ManifestApplier;
 import dev.moat.stage.DeployDecoysRequest;
 import dev.moat.stage.DeployDecoysStage;
@@ -13,21 +18,30 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.HashMap;
+import dev.moat.decoy.DecoyCatalog;
+import dev.moat.decoy.DecoyConfig;
+import dev.moat.decoy.DecoyServer;
+import dev.moat.decoy.DecoySpec;
+import dev.moat.stage.DecoyServeRequest;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "decoy", mixinStandardHelpOptions = true,
-    description = "Deception: deploy decoy services to Kubernetes under names and places you choose, list and remove them.",
+    description = "Deception: run decoy services that alert on every touch; deploy them to Kubernetes under names and places you choose.",
     subcommands = {DecoyCommand.Serve.class, DecoyCommand.Catalog.class, DecoyCommand.Deploy.class, DecoyCommand.ListDecoys.class,
         DecoyCommand.Remove.class})
 final class DecoyCommand implements Runnable {
@@ -39,89 +53,138 @@ final class DecoyCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The cluster from KUBECONFIG / ~/.kube/config, or the in-cluster ServiceAccount. */
-  static KubernetesClient kubernetes() {
-    return new KubernetesClientBuilder().build();
-  }
-
   @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = "Serve decoys until stopped (SIGTERM, Ctrl-C); alerts go to standard output as Falco JSON lines.")
+      description = "Serve decoys until SIGTERM or SIGINT; alerts go to stdout as JSON lines.")
   static final class Serve implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--decoy", required = true, paramLabel = "TYPE[:PORT]",
-        description = "A decoy from the catalogue, on its usual port or PORT (0: any free port). Repeatable.")
+    @Option(names = "--decoy", paramLabel = "TYPE[:PORT]", description = "A catalogue decoy, on its default port or PORT (0 = any free port). Repeatable.")
     List<String> decoys = new ArrayList<>();
 
+    @Option(names = "--config", paramLabel = "FILE", description = "A decoys.yaml (see docs/decoys-runtime.md).")
+    Path config;
+
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-        description = "Address to listen on. Default: ${DEFAULT-VALUE}; 0.0.0.0 in a pod.")
+        description = "Address to listen on; 0.0.0.0 inside a cluster. Default: ${DEFAULT-VALUE}.")
     String bind;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Name in alerts (with one --decoy). Default: the type.")
-    String name;
-
-    @Option(names = "--service", paramLabel = "NAME", description = "Kubernetes Service name, for alerts.")
-    String service;
-
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Kubernetes namespace, for alerts.")
-    String namespace;
-
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", description = "Across all decoys. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", description = "Open connections over all decoys. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Default: ${DEFAULT-VALUE}.")
-    int idleSeconds;
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Close a silent connection. Default: ${DEFAULT-VALUE}.")
+    int idleTimeout;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
+        description = "An HTTP request must arrive in full within this time. Default: ${DEFAULT-VALUE}.")
+    int requestTimeout;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The name in alerts, for a single --decoy. Default: the type.")
+    String name;
+
+    @Option(names = "--service", paramLabel = "NAME", description = "The Kubernetes Service it is exposed as, for alerts (single --decoy).")
+    String service;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Its Kubernetes namespace, for alerts (single --decoy).")
+    String namespace;
+
+    @Option(names = "--alert-stdout", paramLabel = "FORMAT", defaultValue = "falco",
+        description = "Alerts on stdout as falco or opencanary JSON lines, or none. Default: ${DEFAULT-VALUE}.")
+    String alertStdout;
+
+    @Option(names = "--alert-webhook", paramLabel = "URL", description = "Also deliver alerts to this webhook (at least once). Repeatable.")
+    List<String> webhooks = new ArrayList<>();
+
+    @Option(names = "--alert-webhook-format", paramLabel = "FORMAT", defaultValue = "generic", description = "generic or slack. Default: ${DEFAULT-VALUE}.")
+    String webhookFormat;
+
+    @Option(names = "--spool", paramLabel = "DIR", description = "Where alerts wait for delivery. Default: $TMPDIR/moat-alert-spool.")
+    Path spool;
+
+    @Option(names = "--dedupe-window", paramLabel = "DURATION", defaultValue = "60s",
+        description = "Identical alerts from one source within it are counted on one (0 = off). Default: ${DEFAULT-VALUE}.")
+    String dedupeWindow;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics on /metrics at this port.")
+    String metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = AlertOptions.DEFAULT_METRICS_BIND, description = "Default: ${DEFAULT-VALUE}.")
+    String metricsBind;
 
     @Override
     public Integer call() throws Exception {
-      if (name != null && decoys.size() > 1) {
-        throw new MoatException(dev.moat.Failure.INVALID_INPUT, "--name names one decoy, but " + decoys.size() + " were given", "serve them one per process, or drop --name");
-      }
-      dev.moat.decoy.DecoyCatalog catalog = dev.moat.decoy.DecoyCatalog.builtIn();
-      List<dev.moat.decoy.DecoyServer.Listener> listeners = new ArrayList<>();
-      for (String spec : decoys) {
-        String[] parts = spec.split(":", 2);
-        Object emulator = catalog.find(parts[0]).orElseThrow(() -> new MoatException(dev.moat.Failure.INVALID_INPUT,
-            "decoy type '" + parts[0] + "' is not in the catalogue", "see `moat decoy catalog`"));
-        if (!(emulator instanceof dev.moat.decoy.StreamEmulator)) {
-          throw new MoatException(dev.moat.Failure.INVALID_INPUT, "decoy type '" + parts[0] + "' cannot be served yet", "see `moat decoy catalog`");
-        }
-        dev.moat.decoy.StreamEmulator stream = (dev.moat.decoy.StreamEmulator) emulator;
-        int port = stream.describe().defaultPort();
-        if (parts.length == 2) {
-          try {
-            port = Integer.parseInt(parts[1]);
-          } catch (NumberFormatException e) {
-            port = -1;
-          }
-          if (port < 0 || port > 65535) {
-            throw new MoatException(dev.moat.Failure.INVALID_INPUT, "'" + spec + "' does not end in a port (0-65535)", "write it like redis:6379");
-          }
-        }
-        listeners.add(new dev.moat.decoy.DecoyServer.Listener(
-            new dev.moat.decoy.DecoyIdentity(name != null ? name : parts[0], parts[0], service, namespace), stream, bind, port));
-      }
+      Map<String, String> parameters = new LinkedHashMap<>();
+      parameters.put("decoys", String.join(",", decoys));
+      parameters.put("config", config == null ? "" : config.toString());
+      parameters.put("bind", bind);
+      parameters.put("max-connections", Integer.toString(maxConnections));
+      parameters.put("idle-timeout", Integer.toString(idleTimeout));
+      parameters.put("request-timeout", Integer.toString(requestTimeout));
+      DecoyServeRequest request = DecoyServeRequest.fromParameters(parameters);
+      DecoyConfig decoyConfig = identified(request.config(DecoyCatalog.builtIn()));
       PrintWriter err = spec.commandLine().getErr();
-      java.io.Writer out = new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8);
-      String host = java.net.InetAddress.getLocalHost().getHostName();
-      dev.moat.decoy.DecoyServer server = new dev.moat.decoy.DecoyServer(
-          new dev.moat.decoy.DecoyLimits(maxConnections, java.time.Duration.ofSeconds(idleSeconds), 1L << 20),
-          new dev.moat.decoy.FalcoJsonAlerts(out, host), java.time.Clock.systemUTC());
-      java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      AlertPipeline alerts = AlertPipeline.fromOptions(alertOptions(), System.out, java.net.InetAddress.getLocalHost().getHostName(),
+          line -> {
+            err.println("warning: " + line);
+            err.flush();
+          });
+      AlertPublisher publisher = alert -> {
+        if (alert.action().endsWith(".connect")) {
+          alerts.metrics().connectionOpened(alert.decoyName());
+        }
+        alerts.publish(alert);
+      };
+      DecoyServer server;
+      try {
+        server = DecoyServer.start(decoyConfig.served(), request.bind(), request.limits(), publisher, Clock.systemUTC());
+      } catch (MoatException e) {
+        alerts.close();
+        throw e;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
         server.close();
+        alerts.close();
         stopped.countDown();
-      }, "moat-decoy-stop"));
-      Map<String, Integer> ports = server.start(listeners);
-      ports.forEach((decoy, port) -> err.println("decoy " + decoy + " listening on " + bind + ":" + port));
+      }, "moat-decoy-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      for (DecoySpec d : decoyConfig.decoys()) {
+        err.println("decoy " + d.name() + " (" + d.type() + ") listening on " + request.bind() + ":" + server.boundPorts().get(d.name()));
+      }
+      if (metricsPort != null) {
+        err.println("metrics on http://" + metricsBind + ":" + alerts.metricsPort() + "/metrics");
+      }
       err.flush();
       stopped.await();
       return 0;
     }
+
+    /** --name, --service and --namespace name the one decoy given on the command line. */
+    private DecoyConfig identified(DecoyConfig config) throws MoatException {
+      if (name == null && service == null && namespace == null) {
+        return config;
+      }
+      if (config.decoys().size() != 1 || this.config != null) {
+        throw new MoatException(Failure.INVALID_INPUT, "--name, --service and --namespace name a single --decoy",
+            "serve one decoy per process, or give names in decoys.yaml");
+      }
+      DecoySpec d = config.decoys().get(0);
+      return new DecoyConfig(List.of(new DecoySpec(name != null ? name : d.name(), d.type(), d.port(), service != null ? service : d.service(),
+          namespace != null ? namespace : d.namespace(), d.labels(), d.replicas(), d.emulator())));
+    }
+
+    private AlertOptions alertOptions() throws MoatException {
+      AlertOptions.StdoutFormat stdout = alertStdout.equalsIgnoreCase("none") ? null : AlertOptions.parseStdoutFormat(alertStdout);
+      List<AlertOptions.WebhookTarget> targets = new ArrayList<>();
+      for (String url : webhooks) {
+        targets.add(new AlertOptions.WebhookTarget(AlertOptions.parseWebhookUrl(url), AlertOptions.parseWebhookFormat(webhookFormat)));
+      }
+      return new AlertOptions(stdout, targets, metricsPort == null ? null : AlertOptions.parseMetricsPort(metricsPort), metricsBind, spool,
+          AlertOptions.parseDuration("--dedupe-window", dedupeWindow), 0);
+    }
   }
 
-  @Command(name = "catalog", mixinStandardHelpOptions = true, description = "List the built-in decoys: what each emulates and what raises an alert.")
+  @Command(name = "catalog", mixinStandardHelpOptions = true, description = "List the built-in decoy types.")
   static final class Catalog implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -129,13 +192,25 @@ final class DecoyCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      for (dev.moat.decoy.CatalogEntry entry : dev.moat.decoy.DecoyCatalog.builtIn().entries()) {
-        out.println(entry.type() + " (" + entry.category() + ", port " + entry.defaultPort() + "): " + entry.emulates());
-        entry.alertsOn().forEach(a -> out.println("    alerts: " + a));
+      String format = "%-14s %-26s %-58s %5s  %s%n";
+      out.printf(format, "TYPE", "CATEGORY", "EMULATES", "PORT", "ALERTS ON");
+      List<CatalogEntry> entries = new ArrayList<>(DecoyCatalog.builtIn().entries());
+      entries.addAll(DecoyCatalog.customEntries());
+      for (CatalogEntry e : entries) {
+        List<String> alerts = e.alertsOn().isEmpty() ? List.of("") : e.alertsOn();
+        out.printf(format, e.type(), e.category(), e.emulates(), e.defaultPort() == 0 ? "-" : Integer.toString(e.defaultPort()), alerts.get(0));
+        for (int i = 1; i < alerts.size(); i++) {
+          out.printf(format, "", "", "", "", alerts.get(i));
+        }
       }
       out.flush();
       return 0;
     }
+  }
+
+  /** The cluster from KUBECONFIG / ~/.kube/config, or the in-cluster ServiceAccount. */
+  static KubernetesClient kubernetes() {
+    return new KubernetesClientBuilder().build();
   }
 
   @Command(name = "deploy", mixinStandardHelpOptions = true,

@@ -142,10 +142,10 @@ final class DemoCommand implements Callable<Integer> {
 
     out.println("10. Running a Redis decoy on 127.0.0.1 and attacking it the way a cryptominer would (CONFIG SET dir, SLAVEOF)");
     List<dev.moat.decoy.Alert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (dev.moat.decoy.DecoyServer decoys = new dev.moat.decoy.DecoyServer(dev.moat.decoy.DecoyLimits.defaults(), alerts::add,
-        java.time.Clock.systemUTC())) {
-      int port = decoys.start(List.of(new dev.moat.decoy.DecoyServer.Listener(new dev.moat.decoy.DecoyIdentity("payments-cache", "redis",
-          null, null), new dev.moat.decoy.RedisDecoy(), "127.0.0.1", 0))).get("payments-cache");
+    try (dev.moat.decoy.DecoyServer decoys = dev.moat.decoy.DecoyServer.start(List.of(new dev.moat.decoy.ServedDecoy(
+        new dev.moat.decoy.DecoyIdentity("payments-cache", "redis", null, null), new dev.moat.decoy.RedisDecoy(), 0)), "127.0.0.1",
+        dev.moat.decoy.DecoyLimits.defaults(), alerts::add, java.time.Clock.systemUTC())) {
+      int port = decoys.boundPorts().get("payments-cache");
       out.println("    decoy payments-cache (redis) listening on 127.0.0.1:" + port);
       try (java.net.Socket attacker = new java.net.Socket("127.0.0.1", port)) {
         attacker.setSoTimeout(10_000);
@@ -157,7 +157,8 @@ final class DemoCommand implements Callable<Integer> {
         .orElseThrow(() -> new MoatException(Failure.INTERNAL, "the decoy raised no critical alert", ""));
     out.println("    " + alerts.size() + " alerts, " + alerts.stream().filter(a -> a.severity() == dev.moat.decoy.AlertSeverity.CRITICAL).count()
         + " critical; the first, as Falco JSON (what `moat decoy serve` writes to stdout):");
-    out.println("    " + dev.moat.decoy.FalcoJsonAlerts.line(critical, "demo"));
+    out.println("    " + dev.moat.decoy.alert.FalcoJsonSink.render(new dev.moat.decoy.alert.SpooledAlert(java.util.UUID.randomUUID().toString(), critical),
+        "demo"));
 
     out.println();
     out.println("Done. Files are in " + dir.toAbsolutePath() + ":");

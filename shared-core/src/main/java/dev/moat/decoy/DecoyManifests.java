@@ -73,10 +73,10 @@ public final class DecoyManifests {
   }
 
   private static Container container(DecoyDeployment d) {
-    // Alerts go to standard output in Falco's format (the container log); the spool, webhook, metrics and
-    // Kubernetes Events sinks are not built yet, so the pod is not given flags for them.
+    // Alerts go to standard output in Falco's format (the container log), spooled on the pod's emptyDir first.
+    // The Kubernetes Events sink is not built yet, so --kubernetes-events only prepares the RBAC.
     List<String> args = new ArrayList<>(List.of("decoy", "serve", "--bind", "0.0.0.0", "--decoy", d.type() + ":" + CONTAINER_PORT,
-        "--name", d.name(), "--service", d.serviceName(), "--namespace", d.namespace()));
+        "--name", d.name(), "--service", d.serviceName(), "--namespace", d.namespace(), "--spool", "/var/spool/moat"));
     return new ContainerBuilder().withName("decoy").withImage(d.image()).withArgs(args)
         .addNewPort().withName("decoy").withContainerPort(CONTAINER_PORT).withProtocol("TCP").endPort()
         .withNewSecurityContext().withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)

@@ -41,7 +41,8 @@ class RedisDecoyClientTest {
     }
     alerts = dir.resolve("alerts.jsonl");
     decoy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", MoatProcess.jar().toString(),
-        "decoy", "serve", "--decoy", "redis:" + port, "--name", "payments-cache", "--service", "payments-cache", "--namespace", "prod")
+        "decoy", "serve", "--decoy", "redis:" + port, "--name", "payments-cache", "--service", "payments-cache", "--namespace", "prod",
+        "--spool", dir.resolve("spool").toString())
         .redirectOutput(alerts.toFile()).redirectError(dir.resolve("serve.err").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.readString(dir.resolve("serve.err")).contains("listening on")) {
@@ -161,7 +162,8 @@ class RedisDecoyClientTest {
       manyPort = free.getLocalPort();
     }
     Process many = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar",
-        MoatProcess.jar().toString(), "decoy", "serve", "--decoy", "redis:" + manyPort, "--max-connections", "10100")
+        MoatProcess.jar().toString(), "decoy", "serve", "--decoy", "redis:" + manyPort, "--max-connections", "10100",
+        "--spool", dir.resolve("many-spool").toString())
         .redirectOutput(out.toFile()).redirectError(dir.resolve("many.err").toFile()).start();
     List<Socket> sockets = new ArrayList<>();
     try {
