@@ -8,6 +8,6 @@ final class UnauthorisedAccessDecoys {
   private UnauthorisedAccessDecoys() {}
 
   static List<Object> all() {
-    return List.of(new RedisDecoy());
+    return List.of(new RedisDecoy(), new DockerApiDecoy());
   }
 }
