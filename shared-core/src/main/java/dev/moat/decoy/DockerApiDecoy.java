@@ -59,6 +59,10 @@ public final class DockerApiDecoy implements HttpEmulator {
       path = versioned.group(1);
     }
     String method = request.method();
+    if (method.equals("OPTIONS")) {
+      // dockerd answers OPTIONS with an empty 200 and no Content-Type (what nmap's HTTPOptions probe fingerprints)
+      return new HttpReply(200, Map.of(), new byte[0]);
+    }
     if (path.equals("/_ping")) {
       return HttpReply.text(200, "OK").withHeader("Content-Type", "text/plain; charset=utf-8")
           .withHeader("Cache-Control", "no-cache, no-store, must-revalidate").withHeader("Pragma", "no-cache")

@@ -27,11 +27,6 @@ public final class ElasticsearchDecoy implements HttpEmulator {
   }
 
   @Override
-  public Map<String, String> serverHeaders() {
-    return Map.of("X-elastic-product", "Elasticsearch");
-  }
-
-  @Override
   public HttpReply handle(HttpRequestView request, Interaction interaction) {
     String path = request.path().length() > 1 && request.path().endsWith("/")
         ? request.path().substring(0, request.path().length() - 1) : request.path();
@@ -42,7 +37,8 @@ public final class ElasticsearchDecoy implements HttpEmulator {
       return HttpReply.json(400, canned.get("script-error.json"));
     }
     if (path.equals("/") || path.isEmpty()) {
-      return HttpReply.json(200, canned.get("banner.json"));
+      // the pretty-printed banner with ES's exact content type, as nmap's Elasticsearch fingerprint expects
+      return HttpReply.of(200, "application/json; charset=UTF-8", canned.get("banner.json") + "\n");
     }
     if (path.startsWith("/_cat/indices")) {
       interaction.alert("es.discovery", AlertSeverity.LOW, "T1580", excerpt, Map.of("path", path));
