@@ -8,6 +8,7 @@ final class UnauthorisedAccessDecoys {
   private UnauthorisedAccessDecoys() {}
 
   static List<Object> all() {
-    return List.of(new RedisDecoy());
+    return List.of(new RedisDecoy(), new DockerApiDecoy(), new KubeletDecoy(), new ElasticsearchDecoy(),
+        new EtcdDecoy());
   }
 }
