@@ -39,6 +39,12 @@ public final class DecoyCatalog {
     return Optional.ofNullable(emulators.get(type));
   }
 
+  /** The generic decoys {@code decoys.yaml} builds from routes ({@code http}) or a banner ({@code tcp-banner}). */
+  public static List<CatalogEntry> customEntries() {
+    return List.of(new RoutedHttpDecoy(List.of(), Map.of()).describe(),
+        new BannerDecoy("", List.of(), AlertSeverity.LOW, "tcp.line").describe());
+  }
+
   public List<CatalogEntry> entries() {
     List<CatalogEntry> entries = new ArrayList<>();
     for (Object e : emulators.values()) {

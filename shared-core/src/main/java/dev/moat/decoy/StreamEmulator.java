@@ -10,6 +10,11 @@ public interface StreamEmulator {
 
   CatalogEntry describe();
 
+  /** The protocol its alerts name ({@code redis}, {@code tcp}); the runtime raises {@code <protocol>.connect} on every connection. */
+  default String protocol() {
+    return describe().type();
+  }
+
   /** A new connection; the session lives until either side closes. */
   Session open(Interaction interaction, Output output);
 

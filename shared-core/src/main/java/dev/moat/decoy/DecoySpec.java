@@ -1,0 +1,31 @@
+package dev.moat.decoy;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One decoy as {@code decoys.yaml} or the command line describes it.
+ *
+ * @param name unique name; the Service name when none is given
+ * @param type a catalogue type, or {@code http} / {@code tcp-banner}
+ * @param port the port it listens on (0 = any free port, command line only)
+ * @param service the Kubernetes Service name (deployment)
+ * @param namespace the Kubernetes namespace (deployment); null for the current one
+ * @param labels extra labels (deployment)
+ * @param replicas how many pods (deployment)
+ * @param emulator what answers: a catalogue emulator or one built from the routes or banner
+ */
+public record DecoySpec(String name, String type, int port, String service, String namespace, Map<String, String> labels,
+    int replicas, Object emulator) {
+
+  public DecoySpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    labels = Map.copyOf(labels);
+  }
+
+  /** What a {@link DecoyServer} runs for it. */
+  public ServedDecoy served() {
+    return new ServedDecoy(new DecoyIdentity(name, type, service, namespace), emulator, port);
+  }
+}
