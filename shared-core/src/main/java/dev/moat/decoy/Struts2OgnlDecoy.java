@@ -14,7 +14,7 @@ import java.util.Optional;
 public final class Struts2OgnlDecoy implements HttpEmulator {
 
   private static final List<String> OGNL_MARKERS = List.of("%{", "${", "#context", "#_memberaccess", "@java.lang.runtime@",
-      "@ognl.ognlcontext@", "#request", "#application", "#parameters", "#session", "(#", "new java.lang.processbuilder",
+      "@ognl.ognlcontext@", "#request", "#application", "#parameters", "#session", "new java.lang.processbuilder",
       "@org.apache.struts2.servletactioncontext@", ".getruntime()");
   private static final List<String> PREFIXES = List.of("redirect:", "redirectaction:", "action:", "method:");
 

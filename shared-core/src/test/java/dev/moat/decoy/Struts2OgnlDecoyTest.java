@@ -32,7 +32,7 @@ class Struts2OgnlDecoyTest {
   @Test
   void anOrdinaryFormPostDoesNotAlert() {
     HttpReply reply = client.send(decoy, DecoyRequests.post("/struts2-showcase/integration/saveGangster.action",
-        "name=Al+Capone&age=33&description=50%25+off", "Content-Type", "application/x-www-form-urlencoded"));
+        "name=Al+Capone&age=33&description=50%25+off+(%231+deal)+%24+5", "Content-Type", "application/x-www-form-urlencoded"));
     assertThat(DecoyRequests.body(reply)).contains("Struts2 Showcase");
     assertThat(client.alerts).isEmpty();
   }
