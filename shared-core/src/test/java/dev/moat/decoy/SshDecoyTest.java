@@ -104,6 +104,14 @@ class SshDecoyTest {
     assertThat(alerts).extracting(Alert::action).contains("ssh.login_success", "ssh.forwarding").doesNotContain("ssh.command");
   }
 
+  @Test
+  void nmapServiceDetectionNamesUbuntuOpenSsh() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/nmap")), "needs nmap (apt-get install nmap)");
+    Process p = new ProcessBuilder("nmap", "-sV", "-Pn", "-n", "-p", String.valueOf(decoy.boundPort()), "127.0.0.1").redirectErrorStream(true).start();
+    String out = finish(p);
+    assertThat(out).containsPattern("open\\s+ssh\\s+OpenSSH 8\\.9p1 Ubuntu 3ubuntu0\\.6");
+  }
+
   private static Set<Long> clientTree(Process p) {
     Set<Long> pids = p.descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
     pids.add(p.pid());
