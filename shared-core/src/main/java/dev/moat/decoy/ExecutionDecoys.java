@@ -11,6 +11,8 @@ final class ExecutionDecoys {
   private ExecutionDecoys() {}
 
   static List<Object> all() {
-    return List.of();
+    FakeFilesystem fs = FakeFilesystem.canned();
+    return List.of(new JenkinsScriptConsoleDecoy(fs), new SpringActuatorDecoy(), new FileDownloadDecoy(fs), new PingDiagnosticsDecoy(fs),
+        new Log4ShellDecoy(), new Struts2OgnlDecoy());
   }
 }
