@@ -62,7 +62,7 @@ final class DecoyCommand implements Runnable {
     @Option(names = "--decoy", paramLabel = "TYPE[:PORT]", description = "A catalogue decoy, on its default port or PORT (0 = any free port). Repeatable.")
     List<String> decoys = new ArrayList<>();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A decoys.yaml (see docs/decoys-runtime.md).")
+    @Option(names = "--config", paramLabel = "FILE", description = "A decoys.yaml (see docs/decoys.md).")
     Path config;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",

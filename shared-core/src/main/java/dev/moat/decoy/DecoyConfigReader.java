@@ -304,7 +304,7 @@ public final class DecoyConfigReader {
         line = lines.get(key);
       }
       return new MoatException(Failure.INVALID_INPUT, source + ":" + (line == null ? 1 : line) + ": " + field + ": " + message,
-          "fix " + field + " in " + source + " (see docs/decoys-runtime.md for the schema)");
+          "fix " + field + " in " + source + " (see docs/decoys.md for the schema)");
     }
 
     String text(JsonNode node, String at, String field, boolean required) throws MoatException {

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Moat's own alert JSON: the spool's line format and the generic webhook body. Flat, snake_case, documented in
- * docs/decoys-alerts.md; null fields are written as JSON null.
+ * docs/decoys.md ("Decoy alerts"); null fields are written as JSON null.
  */
 public final class AlertJson {
 

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * Alerts as JSON lines in Falco's {@code json_output} shape ({@code hostname, output, output_fields, priority, rule,
- * source, tags, time}), so falcosidekick and pipelines built for Falco take them. Field mapping: docs/decoys-alerts.md.
+ * source, tags, time}), so falcosidekick and pipelines built for Falco take them. Field mapping: docs/decoys.md ("Decoy alerts").
  */
 public final class FalcoJsonSink implements AlertSink {
 
