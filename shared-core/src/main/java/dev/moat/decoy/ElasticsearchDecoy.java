@@ -26,8 +26,13 @@ public final class ElasticsearchDecoy implements HttpEmulator {
         "/_cat/indices, /_nodes, /_cluster/*: es.discovery LOW T1580"));
   }
 
+  /** Elasticsearch's HTTP layer sends no Date header; an empty one tells the runtime to leave it out. */
   @Override
   public HttpReply handle(HttpRequestView request, Interaction interaction) {
+    return answer(request, interaction).withHeader("Date", "");
+  }
+
+  private HttpReply answer(HttpRequestView request, Interaction interaction) {
     String path = request.path().length() > 1 && request.path().endsWith("/")
         ? request.path().substring(0, request.path().length() - 1) : request.path();
     String body = new String(request.body(), StandardCharsets.UTF_8);

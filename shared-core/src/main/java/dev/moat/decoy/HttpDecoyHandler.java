@@ -159,15 +159,28 @@ final class HttpDecoyHandler extends ChannelInboundHandlerAdapter {
           Map.of("method", view.method(), "path", view.path(), "status", Integer.toString(reply.status())));
     }
     boolean keepAlive = HttpUtil.isKeepAlive(r) && !truncated;
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
+    // Answer in the request's HTTP version with headers in the order real servers write them (the emulator's own,
+    // then Date, then Content-Length), as fingerprinting tools such as nmap -sV match on the exact bytes.
+    boolean http10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    FullHttpResponse response = new DefaultFullHttpResponse(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(reply.status()),
         r.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
     emulator.serverHeaders().forEach((k, v) -> response.headers().set(k, v));
-    reply.headers().forEach((k, v) -> response.headers().set(k, v));
-    response.headers().set("Content-Length", reply.body().length);
-    if (!response.headers().contains(HttpHeaderNames.DATE)) {
-      response.headers().set("Date", DateFormatter.format(Date.from(context.clock().instant())));
+    String date = DateFormatter.format(Date.from(context.clock().instant()));
+    for (Map.Entry<String, String> h : reply.headers().entrySet()) {
+      if (h.getKey().equalsIgnoreCase("Date")) {
+        date = h.getValue().isEmpty() ? null : h.getValue(); // an empty Date: the emulated server sends none
+      } else {
+        response.headers().set(h.getKey(), h.getValue());
+      }
     }
-    response.headers().set("Connection", keepAlive ? "keep-alive" : "close");
+    if (date != null) {
+      response.headers().set("Date", date);
+    }
+    response.headers().set("Content-Length", reply.body().length);
+    if (http10 ? keepAlive : !keepAlive) {
+      response.headers().set("Connection", keepAlive ? "keep-alive" : "close");
+    }
     ChannelFuture written = ctx.writeAndFlush(response);
     if (keepAlive) {
       armDeadline(ctx);

@@ -114,14 +114,18 @@ class AccessDecoysRealClientsTest {
   }
 
   @Test
-  void nmapServiceDetectionNamesRedis() throws Exception {
+  void nmapServiceDetectionNamesRedisDockerAndElasticsearch() throws Exception {
     assumeTrue(onPath("nmap"), "nmap is not installed (.ci/run installs it)");
     Path xml = dir.resolve("nmap.xml");
-    run(new String[] {"nmap", "-sV", "-Pn", "-n", "-oX", xml.toString(), "-p", Integer.toString(port("redis"))}, "127.0.0.1");
+    run(new String[] {"nmap", "-sV", "-Pn", "-n", "-oX", xml.toString(), "-p",
+        port("redis") + "," + port("docker-api") + "," + port("elasticsearch")}, "127.0.0.1");
     String report = Files.readString(xml);
     // on an ephemeral port nmap identifies Redis from its answer to the HTTP GET probe; the INFO probe (which
     // also reports the version) is only sent to 6379
     assertThat(report).contains("name=\"redis\"", "product=\"Redis key-value store\"");
+    // Docker and Elasticsearch are matched on the exact bytes of their HTTP/1.0 answers (version, header order)
+    assertThat(report).contains("name=\"docker\"", "product=\"Docker\"", "version=\"20.10.24\"");
+    assertThat(report).contains("product=\"Elasticsearch REST API\"", "version=\"7.17.9\"");
   }
 
   private static boolean onPath(String tool) {
