@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,9 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -29,7 +24,7 @@ import org.junit.jupiter.api.condition.OS;
  * Rule 5 for the execution decoys: the six HTTP decoys behind the Netty runtime and the SSH decoy are attacked with
  * payloads that would spawn a process or call back to a canary if anything acted on them. The attacks come from this
  * JVM only (raw sockets for HTTP, MINA's own SSH client for SSH), so this JVM's process tree must stay empty the whole
- * time; a sampler also watches this process's TCP sockets ({@link NoExecutionTest#outboundSockets}) and the canary.
+ * time; a sampler also watches this process's TCP sockets ({@link ExecutionWatch}) and the canary.
  * What it cannot see: a connection opened and closed between two samples to somewhere other than the canary.
  */
 @EnabledOnOs(OS.LINUX)
@@ -37,20 +32,8 @@ class ExecutionDecoysNoExecutionTest {
 
   @Test
   void attackedExecutionDecoysSpawnNoProcessAndOpenNoOutboundConnection() throws Exception {
-    try (ServerSocket canary = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      AtomicInteger callbacks = new AtomicInteger();
-      Thread canaryThread = new Thread(() -> {
-        while (!canary.isClosed()) {
-          try (Socket s = canary.accept()) {
-            callbacks.incrementAndGet();
-          } catch (IOException closed) {
-            return;
-          }
-        }
-      }, "canary");
-      canaryThread.setDaemon(true);
-      canaryThread.start();
-      String cb = "127.0.0.1:" + canary.getLocalPort();
+    try (ExecutionWatch watch = new ExecutionWatch()) {
+      String cb = "127.0.0.1:" + watch.canaryPort();
 
       RecordingPublisher alerts = new RecordingPublisher();
       DecoyCatalog catalog = DecoyCatalog.builtIn();
@@ -65,23 +48,7 @@ class ExecutionDecoysNoExecutionTest {
         Map<String, Integer> ports = server.boundPorts();
         Set<Integer> decoyPorts = new HashSet<>(ports.values());
         decoyPorts.add(ssh.boundPort());
-        Set<String> outbound = ConcurrentHashMap.newKeySet();
-        Set<String> children = ConcurrentHashMap.newKeySet();
-        Set<String> before = NoExecutionTest.outboundSockets(decoyPorts, canary.getLocalPort());
-        AtomicBoolean attacking = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-          while (attacking.get()) {
-            ProcessHandle.current().descendants().forEach(p -> children.add(p.pid() + " " + p.info().commandLine().orElse("?")));
-            try {
-              Set<String> now = NoExecutionTest.outboundSockets(decoyPorts, canary.getLocalPort());
-              now.removeAll(before);
-              outbound.addAll(now);
-            } catch (IOException | RuntimeException unreadable) {
-              outbound.add("cannot read /proc: " + unreadable);
-            }
-          }
-        }, "sampler");
-        sampler.start();
+        watch.start(decoyPorts);
         try {
           for (Map.Entry<String, Integer> decoy : ports.entrySet()) {
             for (String attack : attacks(cb)) {
@@ -91,15 +58,14 @@ class ExecutionDecoysNoExecutionTest {
           attackSsh(ssh.boundPort(), cb);
           alerts.await(a -> a.action().equals("ssh.download"));
         } finally {
-          attacking.set(false);
-          sampler.join();
+          watch.stop();
         }
         assertThat(alerts.alerts()).extracting(Alert::action).contains("http.script_console", "http.actuator_env_write", "http.jolokia",
             "http.path_traversal", "http.command_injection", "http.log4shell", "http.struts_ognl", "ssh.login_success", "ssh.command",
             "ssh.download");
-        assertThat(children).as("child processes while attacked").isEmpty();
-        assertThat(outbound).as("outbound connections while attacked").isEmpty();
-        assertThat(callbacks.get()).as("connections to the canary").isZero();
+        assertThat(watch.children()).as("child processes while attacked").isEmpty();
+        assertThat(watch.outbound()).as("outbound connections while attacked").isEmpty();
+        assertThat(watch.callbacks()).as("connections to the canary").isZero();
       }
     }
   }

@@ -8,17 +8,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -42,60 +36,29 @@ class NoExecutionTest {
 
   @Test
   void attackedDecoysSpawnNoProcessAndOpenNoOutboundConnection() throws Exception {
-    try (ServerSocket canary = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      AtomicInteger callbacks = new AtomicInteger();
-      Thread canaryThread = new Thread(() -> {
-        while (!canary.isClosed()) {
-          try (Socket s = canary.accept()) {
-            callbacks.incrementAndGet();
-          } catch (IOException closed) {
-            return;
-          }
-        }
-      }, "canary");
-      canaryThread.setDaemon(true);
-      canaryThread.start();
-
+    try (ExecutionWatch watch = new ExecutionWatch()) {
       RecordingPublisher alerts = new RecordingPublisher();
       try (DecoyServer server = DecoyServer.start(decoys(), "127.0.0.1", DecoyLimits.defaults(), alerts, Clock.systemUTC())) {
-        Set<Integer> decoyPorts = new HashSet<>(server.boundPorts().values());
-        Set<String> outbound = ConcurrentHashMap.newKeySet();
-        Set<String> children = ConcurrentHashMap.newKeySet();
-        Set<String> before = outboundSockets(decoyPorts, canary.getLocalPort());
-        AtomicBoolean attacking = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-          while (attacking.get()) {
-            ProcessHandle.current().descendants().forEach(p -> children.add(p.pid() + " " + p.info().commandLine().orElse("?")));
-            try {
-              Set<String> now = outboundSockets(decoyPorts, canary.getLocalPort());
-              now.removeAll(before);
-              outbound.addAll(now);
-            } catch (IOException | RuntimeException unreadable) {
-              outbound.add("cannot read /proc: " + unreadable);
-            }
-          }
-        }, "sampler");
-        sampler.start();
+        watch.start(new HashSet<>(server.boundPorts().values()));
         int sent = 0;
         try {
           for (String name : server.boundPorts().keySet()) {
-            for (String attack : attacks(name, canary.getLocalPort())) {
+            for (String attack : attacks(name, watch.canaryPort())) {
               send(server.boundPorts().get(name), attack);
               sent++;
             }
           }
           alerts.await(a -> a.excerpt().contains("jndi"));
         } finally {
-          attacking.set(false);
-          sampler.join();
+          watch.stop();
         }
 
         assertThat(sent).isGreaterThan(10);
         assertThat(alerts.alerts()).hasSizeGreaterThanOrEqualTo(sent);
-        assertThat(children).as("child processes while attacked").isEmpty();
+        assertThat(watch.children()).as("child processes while attacked").isEmpty();
         assertThat(ProcessHandle.current().descendants().count()).isZero();
-        assertThat(outbound).as("outbound connections while attacked").isEmpty();
-        assertThat(callbacks.get()).as("connections to the canary").isZero();
+        assertThat(watch.outbound()).as("outbound connections while attacked").isEmpty();
+        assertThat(watch.callbacks()).as("connections to the canary").isZero();
       }
     }
   }
@@ -106,8 +69,8 @@ class NoExecutionTest {
         Socket out = new Socket("127.0.0.1", elsewhere.getLocalPort());
         Socket accepted = elsewhere.accept()) {
       String remote = String.format(":%04X state", elsewhere.getLocalPort());
-      assertThat(outboundSockets(Set.of(), -1)).anySatisfy(s -> assertThat(s).contains(remote));
-      assertThat(outboundSockets(Set.of(), elsewhere.getLocalPort())).anySatisfy(s -> assertThat(s).contains(remote));
+      assertThat(ExecutionWatch.outboundSockets(Set.of(), -1)).anySatisfy(s -> assertThat(s).contains(remote));
+      assertThat(ExecutionWatch.outboundSockets(Set.of(), elsewhere.getLocalPort())).anySatisfy(s -> assertThat(s).contains(remote));
     }
   }
 
@@ -159,48 +122,5 @@ class NoExecutionTest {
     }
   }
 
-  /**
-   * This process's TCP sockets that are neither listening, nor accepted by a decoy or the canary, nor a test client
-   * connecting to a decoy: "local:port -> remote:port state".
-   */
-  static Set<String> outboundSockets(Set<Integer> decoyPorts, int canaryPort) throws IOException {
-    Set<String> inodes = new HashSet<>();
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-      for (Path fd : fds) {
-        try {
-          String link = Files.readSymbolicLink(fd).toString();
-          if (link.startsWith("socket:[")) {
-            inodes.add(link.substring(8, link.length() - 1));
-          }
-        } catch (IOException gone) {
-          // closed meanwhile
-        }
-      }
-    }
-    Set<String> found = new HashSet<>();
-    for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
-      Path path = Path.of(table);
-      if (!Files.exists(path)) {
-        continue;
-      }
-      List<String> lines = Files.readAllLines(path);
-      for (String line : lines.subList(1, lines.size())) {
-        String[] f = line.trim().split("\\s+");
-        String local = f[1];
-        String remote = f[2];
-        String state = f[3];
-        String inode = f[9];
-        if (!inodes.contains(inode) || state.equals("0A")) {
-          continue; // not ours, or a listener
-        }
-        int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
-        int remotePort = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
-        if (decoyPorts.contains(localPort) || localPort == canaryPort || decoyPorts.contains(remotePort)) {
-          continue; // accepted by a decoy or the canary, or a test client attacking a decoy
-        }
-        found.add(local + " -> " + remote + " state " + state + " inode " + inode);
-      }
-    }
-    return found;
-  }
+
 }

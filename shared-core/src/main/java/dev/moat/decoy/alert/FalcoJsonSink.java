@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.moat.decoy.Alert;
 import dev.moat.decoy.AlertSeverity;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
@@ -16,34 +14,22 @@ import java.util.TreeMap;
  * Alerts as JSON lines in Falco's {@code json_output} shape ({@code hostname, output, output_fields, priority, rule,
  * source, tags, time}), so falcosidekick and pipelines built for Falco take them. Field mapping: docs/decoys.md ("Decoy alerts").
  */
-public final class FalcoJsonSink implements AlertSink {
+public final class FalcoJsonSink extends JsonLinesSink {
 
   static final DateTimeFormatter RFC3339_NANOS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
       .withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter OUTPUT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSSSSS").withZone(ZoneOffset.UTC);
 
-  private final String name;
-  private final OutputStream out;
   private final String hostname;
 
   public FalcoJsonSink(String name, OutputStream out, String hostname) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.out = Objects.requireNonNull(out, "out");
+    super(name, out);
     this.hostname = Objects.requireNonNull(hostname, "hostname");
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public void deliver(SpooledAlert alert) throws IOException {
-    byte[] line = (render(alert, hostname) + "\n").getBytes(StandardCharsets.UTF_8);
-    synchronized (out) {
-      out.write(line);
-      out.flush();
-    }
+  String line(SpooledAlert alert) {
+    return render(alert, hostname);
   }
 
   /** Falco's priority names (falco.org, rules: priority), from the alert's severity. */

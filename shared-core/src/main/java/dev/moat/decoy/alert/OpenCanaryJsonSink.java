@@ -2,9 +2,7 @@ package dev.moat.decoy.alert;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.moat.decoy.Alert;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,7 +15,7 @@ import java.util.TreeMap;
  * logdata, logtype, node_id, src_host, src_port, utc_time}, keys sorted as OpenCanary's logger writes them).
  * {@code logtype} uses OpenCanary's numeric codes (opencanary/logger.py, LoggerBase).
  */
-public final class OpenCanaryJsonSink implements AlertSink {
+public final class OpenCanaryJsonSink extends JsonLinesSink {
 
   /** OpenCanary's LoggerBase codes used here. */
   static final int LOG_FTP_LOGIN_ATTEMPT = 2000;
@@ -34,28 +32,16 @@ public final class OpenCanaryJsonSink implements AlertSink {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
-  private final String name;
-  private final OutputStream out;
   private final String nodeId;
 
   public OpenCanaryJsonSink(String name, OutputStream out, String nodeId) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.out = Objects.requireNonNull(out, "out");
+    super(name, out);
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public void deliver(SpooledAlert alert) throws IOException {
-    byte[] line = (render(alert, nodeId) + "\n").getBytes(StandardCharsets.UTF_8);
-    synchronized (out) {
-      out.write(line);
-      out.flush();
-    }
+  String line(SpooledAlert alert) {
+    return render(alert, nodeId);
   }
 
   /** OpenCanary's logtype for an alert: by protocol, login attempts where the action says so; LOG_USER_0 otherwise. */
