@@ -1,0 +1,25 @@
+package dev.moat.scan.check;
+
+import dev.moat.scan.Check;
+import dev.moat.scan.VulnerabilityClass;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The built-in checks, one per vulnerability class. */
+public final class Checks {
+
+  private Checks() {}
+
+  /** Every built-in check, in {@link VulnerabilityClass} order. */
+  public static List<Check> all() {
+    List<Check> all = new ArrayList<>();
+    // (checks are added here, one line each)
+    all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
+    return List.copyOf(all);
+  }
+
+  /** The built-in checks of these classes. */
+  public static List<Check> of(List<VulnerabilityClass> classes) {
+    return all().stream().filter(c -> classes.contains(c.type())).toList();
+  }
+}
