@@ -14,9 +14,10 @@ import java.util.Map;
  * <p>Why not the provider's {@code KeyStore}: SunPKCS11 lists a private key only when the token also holds a
  * certificate with the same CKA_ID, and keys made with {@code pkcs11-tool --keypairgen} or
  * {@code cosign generate-key-pair --kms pkcs11:…} have none. Why reflection: the package is not exported, so
- * Java must be started with {@code --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED}
- * (for a runnable jar, the manifest attribute {@code Add-Exports: jdk.crypto.cryptoki/sun.security.pkcs11.wrapper}).
- * Without it Moat says so instead of failing obscurely.
+ * {@link ModuleExports} exports it when a token is opened ({@code java -jar moat.jar} gives it the means); a JVM
+ * that runs Moat otherwise (a Jenkins controller) must be started with
+ * {@code --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED}. Without either Moat says so
+ * instead of failing obscurely.
  */
 final class Pkcs11Module {
 
@@ -75,7 +76,7 @@ final class Pkcs11Module {
       throw new MoatException(
           Failure.KEY, "this Java runtime has no PKCS#11 support (module jdk.crypto.cryptoki)", "use a full JDK or JRE 17+");
     }
-    if (!wrapper.getModule().isExported(WRAPPER, Pkcs11Module.class.getModule())) {
+    if (!ModuleExports.exportTo(wrapper.getModule(), WRAPPER, Pkcs11Module.class)) {
       throw new MoatException(
           Failure.KEY, "this Java runtime does not let Moat use PKCS#11 modules", ADD_EXPORTS_HINT);
     }
