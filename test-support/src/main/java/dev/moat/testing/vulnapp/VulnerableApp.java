@@ -320,15 +320,39 @@ public final class VulnerableApp implements AutoCloseable {
     workers.shutdownNow();
   }
 
-  /** Runs the app until killed: {@code java ... VulnerableApp [--port N]}; prints its base URL. */
+  /** The ground truth as JSON lines, one {@link GroundTruth} an object (for the benchmark's scorer). */
+  public String groundTruthJsonLines() {
+    StringBuilder sb = new StringBuilder();
+    for (GroundTruth t : routes.truth()) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("type", t.type().id());
+      o.put("method", t.method());
+      o.put("path", t.path());
+      o.put("parameter", t.parameter());
+      o.put("vulnerable", t.vulnerable());
+      sb.append(o.toString()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Runs the app until killed: {@code java ... VulnerableApp [--port N] [--truth FILE]}; prints its base URL and
+   * writes the ground truth as JSON lines to FILE.
+   */
   public static void main(String[] args) throws Exception {
     int port = 0;
+    String truth = null;
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals("--port")) {
         port = Integer.parseInt(args[i + 1]);
+      } else if (args[i].equals("--truth")) {
+        truth = args[i + 1];
       }
     }
     VulnerableApp app = start(catalogue(), port);
+    if (truth != null) {
+      java.nio.file.Files.writeString(java.nio.file.Path.of(truth), app.groundTruthJsonLines());
+    }
     System.out.println(app.baseUri());
     System.out.flush();
     Thread.currentThread().join();
