@@ -14,6 +14,11 @@ public final class Checks {
   public static List<Check> all() {
     List<Check> all = new ArrayList<>();
     // (checks are added here, one line each)
+    all.add(new PathTraversalCheck());
+    all.add(new DirectoryEnumerationCheck());
+    all.add(new OpenRedirectCheck());
+    all.add(new CrlfInjectionCheck());
+    all.add(new JsonpCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

@@ -57,6 +57,11 @@ public final class VulnerableApp implements AutoCloseable {
   public static List<VulnerableRoutes> catalogue() {
     List<VulnerableRoutes> all = new ArrayList<>();
     // (route groups are added here, one line each)
+    all.add(new PathTraversalRoutes());
+    all.add(new SensitivePathRoutes());
+    all.add(new OpenRedirectRoutes());
+    all.add(new CrlfRoutes());
+    all.add(new JsonpRoutes());
     return all;
   }
 
