@@ -32,7 +32,9 @@ public enum Failure {
   /** Verification: fewer distinct trusted keys signed than the threshold asks. */
   THRESHOLD_NOT_MET(14),
   /** Drift check: something ran that the whitelist does not list, or with another hash. */
-  DRIFT(20);
+  DRIFT(20),
+  /** Scan: a finding at or above the {@code --fail-on} severity. */
+  FINDINGS(30);
 
   private final int exitCode;
 

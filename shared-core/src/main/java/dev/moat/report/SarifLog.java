@@ -61,6 +61,19 @@ public record SarifLog(String toolName, String toolVersion, String informationUr
       if (rule.helpUri() != null) {
         r.put("helpUri", rule.helpUri());
       }
+      if (rule.help() != null) {
+        r.putObject("help").put("text", rule.help());
+      }
+      if (!rule.tags().isEmpty() || rule.securitySeverity() != null) {
+        ObjectNode bag = r.putObject("properties");
+        if (!rule.tags().isEmpty()) {
+          ArrayNode tags = bag.putArray("tags");
+          rule.tags().forEach(tags::add);
+        }
+        if (rule.securitySeverity() != null) {
+          bag.put("security-severity", rule.securitySeverity());
+        }
+      }
     }
     ArrayNode resultArray = run.putArray("results");
     for (SarifResult result : results) {
@@ -80,6 +93,10 @@ public record SarifLog(String toolName, String toolVersion, String informationUr
         if (result.logicalLocation() != null) {
           location.putArray("logicalLocations").addObject().put("fullyQualifiedName", result.logicalLocation());
         }
+      }
+      if (!result.fingerprints().isEmpty()) {
+        ObjectNode prints = r.putObject("partialFingerprints");
+        result.fingerprints().forEach(prints::put);
       }
       if (!result.properties().isEmpty()) {
         ObjectNode bag = r.putObject("properties");

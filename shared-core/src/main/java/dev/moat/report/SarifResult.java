@@ -14,13 +14,20 @@ import java.util.TreeMap;
  * @param logicalLocation a logical place ({@code logicalLocations[0].fullyQualifiedName}: a container, an
  *     endpoint); may be null
  * @param properties extra facts, written sorted by key to the result's property bag
+ * @param fingerprints {@code partialFingerprints}: stable identities that let a viewer match results across runs
  */
 public record SarifResult(
-    String ruleId, SarifLevel level, String message, String artifactUri, String logicalLocation, Map<String, String> properties) {
+    String ruleId, SarifLevel level, String message, String artifactUri, String logicalLocation, Map<String, String> properties,
+    Map<String, String> fingerprints) {
+
+  public SarifResult(String ruleId, SarifLevel level, String message, String artifactUri, String logicalLocation, Map<String, String> properties) {
+    this(ruleId, level, message, artifactUri, logicalLocation, properties, Map.of());
+  }
   public SarifResult {
     Objects.requireNonNull(ruleId, "ruleId");
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(message, "message");
     properties = java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
+    fingerprints = java.util.Collections.unmodifiableMap(new TreeMap<>(fingerprints == null ? Map.of() : fingerprints));
   }
 }

@@ -101,6 +101,29 @@ public final class Parameters {
     throw new MoatException(Failure.INVALID_INPUT, name + " is '" + value + "', not a size", "give a positive size such as 16G, 512M or 1048576");
   }
 
+  /** A duration: a number with ms, s, m or h ({@code 500ms}, {@code 10s}, {@code 2m}); a bare number is seconds. */
+  public java.time.Duration duration(String name, java.time.Duration fallback) throws MoatException {
+    String value = values.get(name);
+    return value == null ? fallback : parseDuration("parameter '" + name + "'", value);
+  }
+
+  /** Parses a duration given as {@code name}; zero or more. */
+  public static java.time.Duration parseDuration(String name, String value) throws MoatException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?", java.util.regex.Pattern.CASE_INSENSITIVE)
+        .matcher(value.trim());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+      return switch (unit) {
+        case "ms" -> java.time.Duration.ofMillis(n);
+        case "m" -> java.time.Duration.ofMinutes(n);
+        case "h" -> java.time.Duration.ofHours(n);
+        default -> java.time.Duration.ofSeconds(n);
+      };
+    }
+    throw new MoatException(Failure.INVALID_INPUT, name + " is '" + value + "', not a duration", "give a duration such as 500ms, 10s or 2m");
+  }
+
   public boolean flag(String name) throws MoatException {
     String value = values.getOrDefault(name, "false").toLowerCase(Locale.ROOT);
     switch (value) {

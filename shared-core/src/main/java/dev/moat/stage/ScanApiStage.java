@@ -1,0 +1,123 @@
+package dev.moat.stage;
+
+import dev.moat.Failure;
+import dev.moat.MoatException;
+import dev.moat.scan.Check;
+import dev.moat.scan.Endpoint;
+import dev.moat.scan.Finding;
+import dev.moat.scan.ScanReport;
+import dev.moat.scan.ScanScope;
+import dev.moat.scan.ScanSettings;
+import dev.moat.scan.Severity;
+import dev.moat.scan.VulnerabilityClass;
+import dev.moat.scan.check.Checks;
+import dev.moat.scan.engine.Authentication;
+import dev.moat.scan.engine.ClientSettings;
+import dev.moat.scan.engine.HttpScanClient;
+import dev.moat.scan.engine.ScanEngine;
+import dev.moat.scan.engine.ScanListener;
+import dev.moat.scan.report.ReportFormat;
+import dev.moat.scan.report.ScanMarkdownReport;
+import dev.moat.scan.report.ScanReportWriter;
+import dev.moat.scan.zap.ZapScanner;
+import dev.moat.scan.zap.ZapSettings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The API-scan stage: read the targets (OpenAPI operations, crawled links and forms, the target itself), run the
+ * checks with the built-in engine or drive ZAP, write the reports and apply the {@code fail-on} gate.
+ */
+public final class ScanApiStage {
+
+  /** Rows of the Markdown summary; the reports hold every finding. */
+  private static final int SUMMARY_ROWS = 25;
+
+  public StageResult run(ScanApiRequest request, StageContext context, StageListener listener) throws MoatException {
+    try {
+      ScanReport report = request.engine().equals("zap") ? zap(request, context, listener) : moat(request, context, listener);
+      List<VulnerabilityClass> tested = request.checks().isEmpty() ? List.of(VulnerabilityClass.values()) : request.checks();
+      List<ReportFormat> formats = request.formats().stream().map(ReportFormat::byId).toList();
+      report.notes().forEach(n -> listener.detail("note: " + n));
+      return result(report, ScanReportWriter.write(report, tested, request.reportDir(), formats), request.failOn());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MoatException(Failure.INTERNAL, "the scan was interrupted", "run it again");
+    }
+  }
+
+  private ScanReport zap(ScanApiRequest request, StageContext context, StageListener listener) throws MoatException, InterruptedException {
+    String key = context.env().get(request.zapApiKeyEnv());
+    ZapScanner zap = new ZapScanner(ZapSettings.of(request.zapUrl(), key == null || key.isEmpty() ? null : key), listener::info, context.clock());
+    listener.info("Scanning " + request.target() + " with ZAP at " + request.zapUrl());
+    return zap.scan(request.target(), scope(request), request.openApi());
+  }
+
+  private ScanReport moat(ScanApiRequest request, StageContext context, StageListener listener) throws MoatException, InterruptedException {
+    ScanScope scope = scope(request);
+    ClientSettings clientSettings = new ClientSettings(request.concurrency(), request.rps(), request.timeout(),
+        (int) Math.min(Integer.MAX_VALUE, request.maxResponseBytes()), true, authentication(request.credentials(), context.env()));
+    ScanSettings settings = new ScanSettings(request.timeDelay(), request.maxLoginAttempts(), ScanSettings.defaults().redirectMarkerHost(),
+        request.templates(), ScanSettings.defaults().outOfBandWait());
+    List<Check> checks = Checks.all().stream().filter(c -> request.checks().isEmpty() || request.checks().contains(c.type())).toList();
+    try (HttpScanClient client = new HttpScanClient(scope, clientSettings)) {
+      ScanTargets.Found found = new ScanTargets(request, client, listener).find();
+      List<Endpoint> endpoints = found.endpoints();
+      listener.info("Scanning " + request.target() + ": " + endpoints.size() + " endpoint(s), " + checks.size() + " check(s)");
+      // No built-in check uses the out-of-band listener yet (SSRF and blind XXE are not built), so none is started.
+      ScanEngine engine = new ScanEngine(checks, settings, null, new ScanListener() {
+        @Override
+        public void finding(Finding f) {
+          listener.warn(f.severity().name().toLowerCase(Locale.ROOT) + ": " + f.title() + " — " + f.method() + " " + f.url()
+              + (f.parameter() == null ? "" : " [" + f.parameter() + "]"));
+        }
+      }, context.clock());
+      ScanReport report = engine.scan(request.target(), endpoints, client);
+      List<String> notes = new java.util.ArrayList<>(found.notes());
+      notes.addAll(report.notes());
+      return new ScanReport(report.target(), report.engine(), report.started(), report.finished(), client.requestsSent(), report.endpoints(),
+          report.findings(), notes);
+    }
+  }
+
+  static ScanScope scope(ScanApiRequest request) throws MoatException {
+    try {
+      return ScanScope.of(List.of(request.target()), request.scope());
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new MoatException(Failure.INVALID_INPUT, "parameter 'scope' is not a regular expression: " + e.getDescription(),
+          "give a Java regular expression matched from the start of the URL, e.g. https://api\\.example\\.com/");
+    }
+  }
+
+  static Authentication authentication(ScanCredentials c, Map<String, String> env) throws MoatException {
+    return Authentication.of(
+        c.bearerTokenEnv() == null ? null : ScanCredentials.secret(env, "bearer-token-env", c.bearerTokenEnv()),
+        c.basicUser(),
+        c.basicPasswordEnv() == null ? null : ScanCredentials.secret(env, "basic-password-env", c.basicPasswordEnv()),
+        c.apiKeyHeader(),
+        c.apiKeyEnv() == null ? null : ScanCredentials.secret(env, "api-key-env", c.apiKeyEnv()),
+        c.cookieEnv() == null ? null : ScanCredentials.secret(env, "cookie-env", c.cookieEnv()));
+  }
+
+  /** The outputs, the summary and the gate's verdict. */
+  static StageResult result(ScanReport report, List<Path> files, Severity failOn) {
+    Map<String, String> outputs = new LinkedHashMap<>();
+    outputs.put("FINDINGS", Integer.toString(report.findings().size()));
+    report.countsBySeverity().forEach((s, n) -> outputs.put(s.name(), Integer.toString(n)));
+    outputs.put("REQUESTS", Long.toString(report.requestsSent()));
+    outputs.put("ENDPOINTS", Integer.toString(report.endpoints().size()));
+    if (!files.isEmpty()) {
+      outputs.put("REPORT_DIR", files.get(0).toAbsolutePath().getParent().toString());
+    }
+    String counted = ScanMarkdownReport.counted(report);
+    String summary = ScanMarkdownReport.summary(report, SUMMARY_ROWS);
+    if (failOn != null && report.anyAtLeast(failOn)) {
+      String message = "findings at " + failOn.name().toLowerCase(Locale.ROOT) + " or worse: " + counted;
+      return new StageResult(Verdict.FAIL, Failure.FINDINGS, message, outputs, summary, files);
+    }
+    return new StageResult(Verdict.PASS, null, "Scan done: " + counted, outputs, summary, files);
+  }
+}
