@@ -27,6 +27,8 @@ class DemoTest {
     assertThat(whitelist.path("platforms").get(0).path("entries").findValuesAsText("kind")).contains("script", "elf-pie");
     assertThat(demo.stdout()).contains("9. Checking", "drift found as expected (exit code 20)");
     assertThat(demo.stdout()).contains("10. Running a Redis decoy", "\"rule\":\"Moat decoy redis.config_set\"", "\"priority\":\"Critical\"");
+    assertThat(demo.stdout()).contains("11. Scanning", "gate failed as expected (exit code 30)");
+    assertThat(Files.readString(dir.resolve("out/scan/moat-scan.json"))).contains("\"type\" : \"path-traversal\"", "/download");
     assertThat(Files.readString(dir.resolve("out/drift.sarif"))).contains("/tmp/dropped").doesNotContain("/usr/bin/java\"");
     try (Stream<Path> policies = Files.list(dir.resolve("out/policies"))) {
       assertThat(policies.toList()).as("at least one file per enforcer").hasSizeGreaterThanOrEqualTo(4);

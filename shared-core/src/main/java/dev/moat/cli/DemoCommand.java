@@ -160,6 +160,23 @@ final class DemoCommand implements Callable<Integer> {
     out.println("    " + dev.moat.decoy.alert.FalcoJsonSink.render(new dev.moat.decoy.alert.SpooledAlert(java.util.UUID.randomUUID().toString(), critical),
         "demo"));
 
+    out.println("11. Scanning a vulnerable demo target on 127.0.0.1 (Moat's file-download decoy) by crawling it, path traversal and sensitive paths");
+    List<dev.moat.decoy.Alert> scanAlerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StageResult scanned;
+    try (dev.moat.decoy.DecoyServer target = dev.moat.decoy.DecoyServer.start(List.of(new dev.moat.decoy.ServedDecoy(
+        new dev.moat.decoy.DecoyIdentity("documents", "file-download", null, null),
+        new dev.moat.decoy.FileDownloadDecoy(dev.moat.decoy.FakeFilesystem.canned()), 0)), "127.0.0.1", dev.moat.decoy.DecoyLimits.defaults(),
+        scanAlerts::add, java.time.Clock.systemUTC())) {
+      String url = "http://127.0.0.1:" + target.boundPorts().get("documents");
+      scanned = new dev.moat.stage.ScanApiStage().run(dev.moat.stage.ScanApiRequest.fromParameters(Map.of("target", url, "crawl", "true",
+          "checks", "path-traversal,directory-enumeration", "report-dir", dir.resolve("scan").toString(), "fail-on", "high")), context, listener);
+    }
+    if (scanned.passed()) {
+      throw new MoatException(Failure.INTERNAL, "the scan found no path traversal in the file-download decoy", "report this as a bug");
+    }
+    out.println("    gate failed as expected (exit code " + scanned.failure().exitCode() + "): " + scanned.message());
+    out.println("    and the decoy raised " + scanAlerts.size() + " alert(s) on the scanner's probes");
+
     out.println();
     out.println("Done. Files are in " + dir.toAbsolutePath() + ":");
     out.println("  source/    the image and its signatures (tags demo, " + image.digest().tagForm() + ".sig, " + image.digest().tagForm() + ")");
@@ -167,6 +184,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  *.key *.pub  the key pairs");
     out.println("  whitelist.json  the source image's executables, bound to " + image.digest());
     out.println("  observed-execs.txt, drift.json, drift.sarif  what the drift check read and reported");
+    out.println("  scan/      the scan's reports: moat-scan.json, .sarif, -junit.xml, .html, .md");
     out.println("  policies/  the whitelist as enforcer policies: "
         + String.join(", ", learned.reports().stream().skip(1).map(p -> p.getFileName().toString()).toList()));
     out.println("Try: ./moat verify oci:" + dir.resolve("mirror") + ":demo --key " + mirror.publicKey());
