@@ -165,6 +165,15 @@ public record ScanApiRequest(
         failOn);
   }
 
+  /**
+   * The same scan aimed at another target (cluster mode: each discovered Service), writing its reports to {@code dir};
+   * it crawls when there is no OpenAPI document or {@code alwaysCrawl}.
+   */
+  public ScanApiRequest forTarget(URI newTarget, String newOpenApi, boolean alwaysCrawl, Path dir) {
+    return new ScanApiRequest(newTarget, newOpenApi, alwaysCrawl || newOpenApi == null, scope, checks, engine, zapUrl, zapApiKeyEnv, concurrency, rps,
+        timeout, maxResponseBytes, crawlDepth, crawlPages, credentials, oobListen, oobUrl, templates, timeDelay, maxLoginAttempts, dir, formats, failOn);
+  }
+
   private static int positive(Parameters p, String name, int fallback) throws MoatException {
     int value = p.integer(name, fallback);
     if (value < 1) {

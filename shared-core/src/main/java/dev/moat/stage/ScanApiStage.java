@@ -38,15 +38,25 @@ public final class ScanApiStage {
 
   public StageResult run(ScanApiRequest request, StageContext context, StageListener listener) throws MoatException {
     try {
-      ScanReport report = request.engine().equals("zap") ? zap(request, context, listener) : moat(request, context, listener);
-      List<VulnerabilityClass> tested = request.checks().isEmpty() ? List.of(VulnerabilityClass.values()) : request.checks();
-      List<ReportFormat> formats = request.formats().stream().map(ReportFormat::byId).toList();
-      report.notes().forEach(n -> listener.detail("note: " + n));
-      return result(report, ScanReportWriter.write(report, tested, request.reportDir(), formats), request.failOn());
+      ScanReport report = scan(request, context, listener);
+      return result(report, write(report, request), request.failOn());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MoatException(Failure.INTERNAL, "the scan was interrupted", "run it again");
     }
+  }
+
+  /** Scans and returns the report without writing it. */
+  ScanReport scan(ScanApiRequest request, StageContext context, StageListener listener) throws MoatException, InterruptedException {
+    ScanReport report = request.engine().equals("zap") ? zap(request, context, listener) : moat(request, context, listener);
+    report.notes().forEach(n -> listener.detail("note: " + n));
+    return report;
+  }
+
+  /** Writes the report in the request's formats into its report directory. */
+  static List<Path> write(ScanReport report, ScanApiRequest request) throws MoatException {
+    List<VulnerabilityClass> tested = request.checks().isEmpty() ? List.of(VulnerabilityClass.values()) : request.checks();
+    return ScanReportWriter.write(report, tested, request.reportDir(), request.formats().stream().map(ReportFormat::byId).toList());
   }
 
   private ScanReport zap(ScanApiRequest request, StageContext context, StageListener listener) throws MoatException, InterruptedException {
