@@ -19,6 +19,7 @@ public final class Checks {
     all.add(new OpenRedirectCheck());
     all.add(new CrlfInjectionCheck());
     all.add(new JsonpCheck());
+    all.add(new XssCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

@@ -62,6 +62,7 @@ public final class VulnerableApp implements AutoCloseable {
     all.add(new OpenRedirectRoutes());
     all.add(new CrlfRoutes());
     all.add(new JsonpRoutes());
+    all.add(new XssRoutes());
     return all;
   }
 
