@@ -6,6 +6,7 @@ import dev.moat.scan.Endpoint;
 import dev.moat.scan.ScanRequest;
 import dev.moat.scan.ScanResponse;
 import dev.moat.scan.engine.HttpScanClient;
+import dev.moat.scan.target.CrawlLimits;
 import dev.moat.scan.target.Crawler;
 import dev.moat.scan.target.OpenApiTargets;
 import java.io.IOException;
@@ -40,15 +41,21 @@ final class ScanTargets {
     Endpoint root = Endpoint.get(request.target());
     endpoints.put(root.key(), root);
     if (request.openApi() != null) {
-      List<Endpoint> operations = OpenApiTargets.endpoints(document(request.openApi()), request.openApi(), request.target());
+      String location = request.openApi();
+      URI documentUri = location.startsWith("http://") || location.startsWith("https://") ? URI.create(location) : null;
+      List<Endpoint> operations = OpenApiTargets.parse(document(location), location, documentUri, request.target()).endpoints();
       listener.info("OpenAPI " + request.openApi() + ": " + operations.size() + " operation(s)");
       operations.forEach(e -> endpoints.put(e.key() + " " + e.parameters(), e));
     }
     if (request.crawl()) {
-      Crawler.Result crawl = new Crawler(client, request.crawlDepth(), request.crawlPages()).crawl(request.target());
-      listener.info("Crawl of " + request.target() + ": " + crawl.pagesFetched() + " page(s), " + crawl.endpoints().size() + " endpoint(s)");
+      Crawler.Result crawl = new Crawler(client, CrawlLimits.defaults().withDepth(request.crawlDepth()).withMaxPages(request.crawlPages()))
+          .crawlWithCounts(request.target());
+      listener.info("Crawl of " + request.target() + ": " + crawl.pagesFetched() + " page(s), " + crawl.endpoints().size() + " endpoint(s)"
+          + (crawl.outOfScopeSkipped() > 0 ? ", " + crawl.outOfScopeSkipped() + " out-of-scope link(s) not followed" : ""));
       crawl.endpoints().forEach(e -> endpoints.putIfAbsent(e.key() + " " + e.parameters(), e));
-      notes.addAll(crawl.notes());
+      if (crawl.pagesFetched() >= request.crawlPages()) {
+        notes.add("crawl: stopped at the page limit of " + request.crawlPages() + " pages (raise --crawl-pages to go further)");
+      }
     }
     return new Found(List.copyOf(endpoints.values()), notes);
   }

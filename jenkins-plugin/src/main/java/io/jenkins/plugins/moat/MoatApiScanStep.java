@@ -295,7 +295,7 @@ public final class MoatApiScanStep extends Step {
         ScanApiRequest request = ScanApiRequest.fromParameters(p);
         StageContext context = new StageContext(env, PassphraseSource.fromEnvironment(env), Clock.systemUTC());
         StageResult result = new ScanApiStage().run(request, context, in.stageListener());
-        publish(temp.resolve("out"), result, in.listener());
+        publish(temp.resolve("out"), result, in.listener(), step.archive);
         if (result.passed() && unstable != null && atLeast(result, unstable)) {
           getContext().get(Run.class).setResult(Result.UNSTABLE);
           in.listener().getLogger().println("[moat] findings at " + unstable.id() + " or worse: build UNSTABLE");
@@ -338,31 +338,6 @@ public final class MoatApiScanStep extends Step {
         throw new AbortException("'" + name + "' is '" + value + "': give critical, high, medium, low, info or none");
       }
       return s;
-    }
-
-    private void publish(Path produced, StageResult result, TaskListener listener) throws IOException, InterruptedException {
-      FilePath workspace = getContext().get(FilePath.class);
-      Run<?, ?> run = getContext().get(Run.class);
-      for (Path file : result.reports()) {
-        String name = produced.relativize(file).toString().replace(File.separatorChar, '/');
-        workspace.child(name).copyFrom(new FilePath(file.toFile()));
-        if (step.archive) {
-          Path artifact = run.getArtifactsDir().toPath().resolve(name);
-          Files.createDirectories(artifact.getParent());
-          Files.copy(file, artifact, StandardCopyOption.REPLACE_EXISTING);
-        }
-        listener.getLogger().println("[moat] " + name + (step.archive ? " (archived)" : ""));
-      }
-    }
-
-    /** A path inside the workspace: relative, without {@code ..}. */
-    private static String relative(String value, String name) throws AbortException {
-      String v = require(value, name).trim();
-      Path path = Path.of(v).normalize();
-      if (path.isAbsolute() || path.startsWith("..") || path.toString().isEmpty()) {
-        throw new AbortException("'" + name + "' must be a path inside the workspace, not '" + value + "'");
-      }
-      return path.toString();
     }
   }
 

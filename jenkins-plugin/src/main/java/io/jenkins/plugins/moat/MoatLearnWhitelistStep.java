@@ -238,36 +238,11 @@ public final class MoatLearnWhitelistStep extends Step {
             .withOutput(temp.resolve("out").resolve(outputName), temp.resolve("out").resolve(policiesName));
         r = r.withRegistry(r.registry().withCredentials(in.registryCredentials(r.image(), step.registryCredentialsId)));
         StageResult result = new LearnWhitelistStage().run(r, in.context(step.passphraseCredentialsId), in.stageListener());
-        publish(temp.resolve("out"), result, in.listener());
+        publish(temp.resolve("out"), result, in.listener(), step.archive);
         return result;
       } finally {
         hudson.Util.deleteRecursive(temp.toFile());
       }
-    }
-
-    private void publish(Path produced, StageResult result, TaskListener listener) throws IOException, InterruptedException {
-      FilePath workspace = getContext().get(FilePath.class);
-      Run<?, ?> run = getContext().get(Run.class);
-      for (Path file : result.reports()) {
-        String name = produced.relativize(file).toString().replace(File.separatorChar, '/');
-        workspace.child(name).copyFrom(new FilePath(file.toFile()));
-        if (step.archive) {
-          Path artifact = run.getArtifactsDir().toPath().resolve(name);
-          Files.createDirectories(artifact.getParent());
-          Files.copy(file, artifact, StandardCopyOption.REPLACE_EXISTING);
-        }
-        listener.getLogger().println("[moat] " + name + (step.archive ? " (archived)" : ""));
-      }
-    }
-
-    /** A path inside the workspace: relative, without {@code ..}. */
-    private static String relative(String value, String name) throws AbortException {
-      String v = require(value, name).trim();
-      Path path = Path.of(v).normalize();
-      if (path.isAbsolute() || path.startsWith("..") || path.toString().isEmpty()) {
-        throw new AbortException("'" + name + "' must be a path inside the workspace, not '" + value + "'");
-      }
-      return path.toString();
     }
   }
 

@@ -4,9 +4,14 @@ import dev.moat.MoatException;
 import dev.moat.stage.StageResult;
 import hudson.AbortException;
 import hudson.EnvVars;
+import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -50,6 +55,35 @@ abstract class MoatStageExecution extends SynchronousNonBlockingStepExecution<Ma
     }
     listener.getLogger().println("[moat] " + result.message());
     return new LinkedHashMap<>(result.outputs());
+  }
+
+  /**
+   * Copies the stage's report files (written under {@code produced}) into the workspace at the same relative
+   * paths and, when {@code archive}, into the build's artifacts; logs one line per file.
+   */
+  void publish(Path produced, StageResult result, TaskListener listener, boolean archive) throws IOException, InterruptedException {
+    FilePath workspace = getContext().get(FilePath.class);
+    Run<?, ?> run = getContext().get(Run.class);
+    for (Path file : result.reports()) {
+      String name = produced.relativize(file).toString().replace(File.separatorChar, '/');
+      workspace.child(name).copyFrom(new FilePath(file.toFile()));
+      if (archive) {
+        Path artifact = run.getArtifactsDir().toPath().resolve(name);
+        Files.createDirectories(artifact.getParent());
+        Files.copy(file, artifact, StandardCopyOption.REPLACE_EXISTING);
+      }
+      listener.getLogger().println("[moat] " + name + (archive ? " (archived)" : ""));
+    }
+  }
+
+  /** A path inside the workspace: relative, without {@code ..}. */
+  static String relative(String value, String name) throws AbortException {
+    String v = require(value, name).trim();
+    Path path = Path.of(v).normalize();
+    if (path.isAbsolute() || path.startsWith("..") || path.toString().isEmpty()) {
+      throw new AbortException("'" + name + "' must be a path inside the workspace, not '" + value + "'");
+    }
+    return path.toString();
   }
 
   static String require(String value, String name) throws AbortException {

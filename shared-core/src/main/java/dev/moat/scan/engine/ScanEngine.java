@@ -14,14 +14,12 @@ import dev.moat.scan.ScanResponse;
 import dev.moat.scan.ScanSettings;
 import java.io.IOException;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScanEngine {
 
-  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
   private static final int EXCERPT = 4000;
   private static final int MAX_NOTES = 50;
 
@@ -119,8 +116,7 @@ public final class ScanEngine {
     private final HttpScanClient client;
     private final Map<String, CompletableFuture<ScanResponse>> baselines = new ConcurrentHashMap<>();
     private final Map<String, Finding> findings = new ConcurrentHashMap<>();
-    private final Set<String> markers = ConcurrentHashMap.newKeySet();
-    private final SecureRandom random = new SecureRandom();
+    private final Markers markers = new Markers();
     private final Map<String, Integer> notes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicInteger droppedNotes = new AtomicInteger();
 
@@ -191,15 +187,7 @@ public final class ScanEngine {
 
     @Override
     public String marker() {
-      while (true) {
-        StringBuilder sb = new StringBuilder("moat");
-        for (int i = 0; i < 10; i++) {
-          sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-        }
-        if (markers.add(sb.toString())) {
-          return sb.toString();
-        }
-      }
+      return markers.next();
     }
 
     @Override
