@@ -20,6 +20,7 @@ public final class Checks {
     all.add(new CrlfInjectionCheck());
     all.add(new JsonpCheck());
     all.add(new XssCheck());
+    all.add(new SqlInjectionCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

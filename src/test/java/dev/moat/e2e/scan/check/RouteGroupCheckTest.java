@@ -9,6 +9,7 @@ import dev.moat.scan.check.CrlfInjectionCheck;
 import dev.moat.scan.check.DirectoryEnumerationCheck;
 import dev.moat.scan.check.JsonpCheck;
 import dev.moat.scan.check.OpenRedirectCheck;
+import dev.moat.scan.check.SqlInjectionCheck;
 import dev.moat.scan.target.OpenApiTargets;
 import dev.moat.testing.scan.CheckHarness;
 import dev.moat.testing.vulnapp.CrlfRoutes;
@@ -16,6 +17,7 @@ import dev.moat.testing.vulnapp.GroundTruth;
 import dev.moat.testing.vulnapp.JsonpRoutes;
 import dev.moat.testing.vulnapp.OpenRedirectRoutes;
 import dev.moat.testing.vulnapp.SensitivePathRoutes;
+import dev.moat.testing.vulnapp.SqlInjectionRoutes;
 import dev.moat.testing.vulnapp.SoftNotFoundRoutes;
 import dev.moat.testing.vulnapp.VulnerableApp;
 import dev.moat.testing.vulnapp.VulnerableRoutes;
@@ -38,7 +40,8 @@ class RouteGroupCheckTest {
         Arguments.of(new DirectoryEnumerationCheck(), new SensitivePathRoutes()),
         Arguments.of(new OpenRedirectCheck(), new OpenRedirectRoutes()),
         Arguments.of(new CrlfInjectionCheck(), new CrlfRoutes()),
-        Arguments.of(new JsonpCheck(), new JsonpRoutes()));
+        Arguments.of(new JsonpCheck(), new JsonpRoutes()),
+        Arguments.of(new SqlInjectionCheck(), new SqlInjectionRoutes()));
   }
 
   private static List<Endpoint> endpoints(VulnerableApp app) throws Exception {

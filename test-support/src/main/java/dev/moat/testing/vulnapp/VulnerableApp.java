@@ -63,6 +63,7 @@ public final class VulnerableApp implements AutoCloseable {
     all.add(new CrlfRoutes());
     all.add(new JsonpRoutes());
     all.add(new XssRoutes());
+    all.add(new SqlInjectionRoutes());
     return all;
   }
 

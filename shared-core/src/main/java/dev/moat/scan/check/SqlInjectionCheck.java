@@ -1,0 +1,139 @@
+package dev.moat.scan.check;
+
+import dev.moat.scan.Check;
+import dev.moat.scan.CheckContext;
+import dev.moat.scan.Confidence;
+import dev.moat.scan.Endpoint;
+import dev.moat.scan.Finding;
+import dev.moat.scan.Parameter;
+import dev.moat.scan.ParameterLocation;
+import dev.moat.scan.ScanRequest;
+import dev.moat.scan.ScanResponse;
+import dev.moat.scan.TestMethod;
+import dev.moat.scan.VulnerabilityClass;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SQL injection, two ways. <b>Error-based</b>: a lone quote (and its variants) must bring a database's own error
+ * message — MySQL, PostgreSQL, SQLite, Microsoft SQL Server or Oracle, matched by signatures the baseline does not
+ * contain. <b>Boolean-based</b>: a condition appended to the value ({@code 1 AND 7=7} / {@code 1 AND 7=8} for
+ * numbers, {@code x' AND 'k'='k} / {@code x' AND 'k'='q} for strings) must answer like the baseline when true and
+ * differently when false, twice with different literals, so noise and reflections are ruled out. Only
+ * {@code AND} conditions that read: never {@code OR} (on an UPDATE or DELETE it would touch every row), never a
+ * statement of its own. Time-based detection is not built yet.
+ */
+public final class SqlInjectionCheck implements Check {
+
+  static final Map<String, Pattern> DIALECTS = Map.of(
+      "MySQL", Pattern.compile("You have an error in your SQL syntax|Warning: mysql_|MySQLSyntaxErrorException|com\\.mysql\\.jdbc|check the manual that corresponds to your (MySQL|MariaDB)"),
+      "PostgreSQL", Pattern.compile("PG::SyntaxError|org\\.postgresql\\.util\\.PSQLException|ERROR:\\s+(syntax error at or near|unterminated quoted string at or near)|psycopg2\\.errors"),
+      "SQLite", Pattern.compile("SQLITE_ERROR|sqlite3\\.OperationalError|SQLiteException|unrecognized token: \"|near \"[^\"]*\": syntax error"),
+      "Microsoft SQL Server", Pattern.compile("Unclosed quotation mark after the character string|Microsoft OLE DB Provider for SQL Server|System\\.Data\\.SqlClient\\.SqlException|Incorrect syntax near"),
+      "Oracle", Pattern.compile("\\bORA-\\d{5}\\b|oracle\\.jdbc|quoted string not properly terminated"));
+
+  private static final List<String> BREAKERS = List.of("'", "\"", "')", "\\");
+
+  @Override
+  public VulnerabilityClass type() {
+    return VulnerabilityClass.SQL_INJECTION;
+  }
+
+  @Override
+  public void scan(Endpoint endpoint, CheckContext ctx) throws IOException, InterruptedException {
+    for (Parameter p : endpoint.parameters()) {
+      if (p.isFile() || p.location() == ParameterLocation.HEADER) {
+        continue;
+      }
+      if (!errorBased(endpoint, p, ctx)) {
+        booleanBased(endpoint, p, ctx);
+      }
+    }
+  }
+
+  private boolean errorBased(Endpoint endpoint, Parameter p, CheckContext ctx) throws IOException, InterruptedException {
+    ScanResponse baseline = ctx.baseline(endpoint);
+    String before = baseline == null ? "" : baseline.text();
+    for (String breaker : BREAKERS) {
+      String payload = p.value() + breaker;
+      ScanRequest request = endpoint.inject(p, payload);
+      ScanResponse response = ProbeExchange.send(ctx, request);
+      if (response == null) {
+        continue;
+      }
+      String text = response.text();
+      for (Map.Entry<String, Pattern> dialect : DIALECTS.entrySet()) {
+        Matcher m = dialect.getValue().matcher(text);
+        if (m.find() && !dialect.getValue().matcher(before).find()) {
+          ctx.report(Finding.of(VulnerabilityClass.SQL_INJECTION, Confidence.FIRM, endpoint, p, "SQL injection (error-based, " + dialect.getKey() + ")",
+              new TestMethod(payload, "appending " + breaker + " broke the query: the answer (HTTP " + response.status() + ") carries a "
+                  + dialect.getKey() + " error (\"" + m.group() + "\") the baseline does not"),
+              ctx.evidence(request, response)));
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void booleanBased(Endpoint endpoint, Parameter p, CheckContext ctx) throws IOException, InterruptedException {
+    ScanResponse baseline = ctx.baseline(endpoint);
+    if (baseline == null || baseline.status() >= 500) {
+      return;
+    }
+    boolean numeric = p.value().matches("-?\\d+");
+    String[][] rounds = numeric
+        ? new String[][] {{" AND 7=7", " AND 7=8"}, {" AND 43=43", " AND 43=44"}}
+        : new String[][] {{"' AND 'k'='k", "' AND 'k'='q"}, {"' AND 'zx'='zx", "' AND 'zx'='zy"}};
+    ScanRequest falseRequest = null;
+    ScanResponse falseResponse = null;
+    for (String[] round : rounds) {
+      String truePayload = p.value() + round[0];
+      String falsePayload = p.value() + round[1];
+      ScanResponse whenTrue = ProbeExchange.send(ctx, endpoint.inject(p, truePayload));
+      if (whenTrue == null || !alike(whenTrue, baseline, truePayload, p.value())) {
+        return;
+      }
+      falseRequest = endpoint.inject(p, falsePayload);
+      falseResponse = ProbeExchange.send(ctx, falseRequest);
+      if (falseResponse == null || alike(falseResponse, baseline, falsePayload, p.value())) {
+        return;
+      }
+    }
+    String shown = p.value() + rounds[0][0] + " / " + p.value() + rounds[0][1];
+    ctx.report(Finding.of(VulnerabilityClass.SQL_INJECTION, Confidence.FIRM, endpoint, p, "SQL injection (boolean-based)",
+        new TestMethod(shown, "a true condition answered like the baseline and a false one differently (HTTP " + falseResponse.status() + ", "
+            + falseResponse.body().length + " bytes against " + baseline.body().length + "), twice with other literals"),
+        ctx.evidence(falseRequest, falseResponse)));
+  }
+
+  /** Same status, and the same body once the injected value (and the original) are taken out of both. */
+  static boolean alike(ScanResponse a, ScanResponse baseline, String payload, String original) {
+    if (a.status() != baseline.status()) {
+      return false;
+    }
+    String x = a.text().replace(payload, "").replace(original, "");
+    String y = baseline.text().replace(original, "");
+    if (x.equals(y)) {
+      return true;
+    }
+    int max = Math.max(x.length(), y.length());
+    return max > 0 && Math.abs(x.length() - y.length()) * 50 <= max && similarPrefix(x, y) * 10 >= Math.min(x.length(), y.length()) * 9;
+  }
+
+  private static int similarPrefix(String x, String y) {
+    int n = Math.min(x.length(), y.length());
+    int i = 0;
+    while (i < n && x.charAt(i) == y.charAt(i)) {
+      i++;
+    }
+    int j = 0;
+    while (j < n - i && x.charAt(x.length() - 1 - j) == y.charAt(y.length() - 1 - j)) {
+      j++;
+    }
+    return i + j;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.moat.testing.vulnapp;
+
+import static dev.moat.scan.VulnerabilityClass.SQL_INJECTION;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SQL injection under {@code /sqli/}, simulated: no database runs. The vulnerable routes splice the parameter into
+ * a query text and "execute" it with a tiny evaluator that understands only {@code value [AND a=b]…} — an
+ * unbalanced quote gives the dialect's real error message (MySQL for the numeric product id, PostgreSQL for the
+ * quoted search term), a false condition gives no rows. A JSON login-free user lookup is blind (a bare 500, no
+ * message). The safe twins bind the value: quotes and conditions are just characters of a name that matches
+ * nothing, and the numeric id is validated.
+ */
+public final class SqlInjectionRoutes implements VulnerableRoutes {
+
+  private static final List<String> PRODUCTS = List.of("1", "2", "3");
+  private static final List<String> NAMES = List.of("shoes", "socks", "hat");
+  private static final Pattern CONDITION = Pattern.compile("(?i)\\s+AND\\s+('?)(\\w+)\\1\\s*=\\s*('?)(\\w+)\\3");
+
+  @Override
+  public void register(AppRoutes routes) {
+    routes.handle("GET", "/sqli/product", req -> {
+      String id = nz(req.param("id"));
+      Query q = Query.numeric(id);
+      if (q.error) {
+        return AppResponse.of(500, "text/html", "<b>Fatal error</b>: You have an error in your SQL syntax; check the manual that corresponds"
+            + " to your MySQL server version for the right syntax to use near '" + XssRoutes.html(id) + "' at line 1");
+      }
+      return product(q.matches && PRODUCTS.contains(q.value) ? q.value : null);
+    }).operation("GET", "/sqli/product", OperationJson.withParameter("sqliProduct", "query", "id", "1"))
+        .link("<a href=\"/sqli/product?id=1\">/sqli/product</a>")
+        .vulnerable(SQL_INJECTION, "GET", "/sqli/product", "id");
+    routes.handle("GET", "/sqli/safe-product", req -> {
+      String id = nz(req.param("id"));
+      if (!id.matches("\\d+")) {
+        return AppResponse.status(400, "id must be a number");
+      }
+      return product(PRODUCTS.contains(id) ? id : null);
+    }).operation("GET", "/sqli/safe-product", OperationJson.withParameter("sqliSafeProduct", "query", "id", "1"))
+        .link("<a href=\"/sqli/safe-product?id=1\">/sqli/safe-product</a>")
+        .safe(SQL_INJECTION, "GET", "/sqli/safe-product", "id");
+
+    routes.handle("GET", "/sqli/search", req -> {
+      String term = nz(req.param("q"));
+      Query q = Query.quoted(term);
+      if (q.error) {
+        return AppResponse.of(500, "text/plain", "ERROR:  unterminated quoted string at or near \"'" + term.replaceAll("[^\\w ]", "")
+            + "\"\nLINE 1: SELECT * FROM products WHERE name = '" + term.replaceAll("[^\\w ]", "") + "\n");
+      }
+      return results(q.matches && NAMES.contains(q.value) ? q.value : null);
+    }).operation("GET", "/sqli/search", OperationJson.withParameter("sqliSearch", "query", "q", "shoes"))
+        .link("<a href=\"/sqli/search?q=shoes\">/sqli/search</a>")
+        .vulnerable(SQL_INJECTION, "GET", "/sqli/search", "q");
+    routes.handle("GET", "/sqli/safe-search", req -> results(NAMES.contains(nz(req.param("q"))) ? nz(req.param("q")) : null))
+        .operation("GET", "/sqli/safe-search", OperationJson.withParameter("sqliSafeSearch", "query", "q", "shoes"))
+        .link("<a href=\"/sqli/safe-search?q=shoes\">/sqli/safe-search</a>")
+        .safe(SQL_INJECTION, "GET", "/sqli/safe-search", "q");
+
+    routes.handle("POST", "/sqli/api/lookup", req -> {
+      String name = req.json() == null ? "" : req.json().path("name").asText("");
+      Query q = Query.quoted(name);
+      if (q.error) {
+        return AppResponse.status(500, "error");
+      }
+      return lookup(q.matches && NAMES.contains(q.value) ? q.value : null);
+    }).operation("POST", "/sqli/api/lookup", OperationJson.withBodyField("sqliApiLookup", "application/json", "name", "socks"))
+        .vulnerable(SQL_INJECTION, "POST", "/sqli/api/lookup", "name");
+    routes.handle("POST", "/sqli/safe-api/lookup", req -> {
+      String name = req.json() == null ? "" : req.json().path("name").asText("");
+      return lookup(NAMES.contains(name) ? name : null);
+    }).operation("POST", "/sqli/safe-api/lookup", OperationJson.withBodyField("sqliSafeApiLookup", "application/json", "name", "socks"))
+        .safe(SQL_INJECTION, "POST", "/sqli/safe-api/lookup", "name");
+  }
+
+  private static AppResponse product(String id) {
+    return id == null ? AppResponse.html("<html><body><p>No such product.</p></body></html>")
+        : AppResponse.html("<html><body><h1>Product " + id + "</h1><p>A fine product, in stock, ships in 2 days. Price: 12.50 EUR.</p></body></html>");
+  }
+
+  private static AppResponse results(String name) {
+    return name == null ? AppResponse.html("<html><body><p>0 results.</p></body></html>")
+        : AppResponse.html("<html><body><p>1 result:</p><ul><li>" + name + " — 12.50 EUR, in stock, ships in 2 days</li></ul></body></html>");
+  }
+
+  private static AppResponse lookup(String name) {
+    return AppResponse.json(name == null ? "{\"items\":[]}" : "{\"items\":[{\"name\":\"" + name + "\",\"price\":\"12.50\",\"stock\":17}]}");
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** The spliced query's outcome: a syntax error, or the leading value and whether every AND condition holds. */
+  private record Query(boolean error, String value, boolean matches) {
+
+    /** {@code WHERE id = <text>}: the value is the leading digits; anything but AND conditions after it is an error. */
+    static Query numeric(String text) {
+      Matcher m = Pattern.compile("^(\\d+)(.*)$", Pattern.DOTALL).matcher(text);
+      if (!m.matches()) {
+        return new Query(text.contains("'") || text.contains("\""), "", false);
+      }
+      return conditions(m.group(1), m.group(2));
+    }
+
+    /** {@code WHERE name = '<text>'}: the value ends at the first quote; the closing quote the app adds must balance. */
+    static Query quoted(String text) {
+      int quote = text.indexOf('\'');
+      if (quote < 0) {
+        return new Query(false, text, true);
+      }
+      String rest = text.substring(quote + 1) + "'";
+      // the app's own closing quote finishes the last condition's quoted literal: ... AND 'a'='a + '
+      if (rest.chars().filter(c -> c == '\'').count() % 2 != 0) {
+        return new Query(true, "", false);
+      }
+      return conditions(text.substring(0, quote), " " + rest.trim());
+    }
+
+    private static Query conditions(String value, String rest) {
+      String remaining = rest;
+      boolean all = true;
+      Matcher m = CONDITION.matcher(remaining);
+      int end = 0;
+      while (m.find() && m.start() == end) {
+        all &= m.group(2).toLowerCase(Locale.ROOT).equals(m.group(4).toLowerCase(Locale.ROOT));
+        end = m.end();
+      }
+      if (!remaining.substring(end).isBlank()) {
+        return new Query(remaining.contains("'") || remaining.contains("\"") || !remaining.substring(end).isBlank(), "", false);
+      }
+      return new Query(false, value, all);
+    }
+  }
+}
