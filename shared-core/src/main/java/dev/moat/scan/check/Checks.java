@@ -21,6 +21,8 @@ public final class Checks {
     all.add(new JsonpCheck());
     all.add(new XssCheck());
     all.add(new SqlInjectionCheck());
+    all.add(new CommandInjectionCheck());
+    all.add(new CodeInjectionCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

@@ -64,6 +64,8 @@ public final class VulnerableApp implements AutoCloseable {
     all.add(new JsonpRoutes());
     all.add(new XssRoutes());
     all.add(new SqlInjectionRoutes());
+    all.add(new CommandInjectionRoutes());
+    all.add(new CodeInjectionRoutes());
     return all;
   }
 

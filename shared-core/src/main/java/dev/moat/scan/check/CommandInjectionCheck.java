@@ -1,0 +1,92 @@
+package dev.moat.scan.check;
+
+import dev.moat.scan.Check;
+import dev.moat.scan.CheckContext;
+import dev.moat.scan.Confidence;
+import dev.moat.scan.Endpoint;
+import dev.moat.scan.Finding;
+import dev.moat.scan.Parameter;
+import dev.moat.scan.ParameterLocation;
+import dev.moat.scan.ScanRequest;
+import dev.moat.scan.ScanResponse;
+import dev.moat.scan.TestMethod;
+import dev.moat.scan.VulnerabilityClass;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * OS command injection proved by shell arithmetic: each payload appends, with one Unix separator ({@code ;},
+ * {@code |}, {@code &&}, backticks, {@code $()}) or one Windows separator ({@code &}, {@code |}), a command that
+ * prints the product of two random numbers ({@code echo $((a*b))}, {@code set /a a*b}). The product is in no
+ * payload, so an app that merely reflects the input is never a finding; it must be in the answer and not in the
+ * baseline. Payloads only print; nothing is written or removed. (Time-based detection is not done yet.)
+ */
+public final class CommandInjectionCheck implements Check {
+
+  /** A payload shape; {@code %v} is the parameter's example value, {@code %a}, {@code %b} the factors. */
+  record Variant(String name, String template) {
+    String payload(String value, long a, long b) {
+      return template.replace("%v", value).replace("%a", Long.toString(a)).replace("%b", Long.toString(b));
+    }
+  }
+
+  static final List<Variant> VARIANTS = List.of(
+      new Variant("Unix ; separator", "%v;echo $((%a*%b))"),
+      new Variant("Unix && separator", "%v&&echo $((%a*%b))"),
+      new Variant("Unix | pipe", "%v|echo $((%a*%b))"),
+      new Variant("Unix $() substitution", "%v$(echo $((%a*%b)))"),
+      new Variant("Unix backtick substitution", "%v`echo $((%a*%b))`"),
+      new Variant("Windows & separator", "%v&set /a %a*%b"),
+      new Variant("Windows | pipe", "%v|set /a %a*%b"));
+
+  private final Random random;
+
+  public CommandInjectionCheck() {
+    this(new SecureRandom());
+  }
+
+  CommandInjectionCheck(Random random) {
+    this.random = random;
+  }
+
+  @Override
+  public VulnerabilityClass type() {
+    return VulnerabilityClass.COMMAND_INJECTION;
+  }
+
+  @Override
+  public void scan(Endpoint endpoint, CheckContext ctx) throws IOException, InterruptedException {
+    ScanResponse baseline = null;
+    for (Parameter p : endpoint.parameters()) {
+      if (p.isFile() || p.location() == ParameterLocation.COOKIE) {
+        continue;
+      }
+      if (baseline == null) {
+        baseline = ProbeExchange.send(ctx, endpoint.baseline());
+      }
+      test(endpoint, p, baseline == null ? "" : baseline.text(), ctx);
+    }
+  }
+
+  private void test(Endpoint endpoint, Parameter p, String baselineText, CheckContext ctx) throws IOException, InterruptedException {
+    String value = p.value() == null ? "" : p.value();
+    for (Variant v : VARIANTS) {
+      long a = 100000 + random.nextInt(900000);
+      long b = 100000 + random.nextInt(900000);
+      String product = Long.toString(a * b);
+      String payload = v.payload(value, a, b);
+      ScanRequest request = endpoint.inject(p, payload);
+      ScanResponse response = ProbeExchange.send(ctx, request);
+      if (response == null || baselineText.contains(product) || !response.text().contains(product)) {
+        continue;
+      }
+      ctx.report(Finding.of(type(), Confidence.CONFIRMED, endpoint, p, "OS command injection (" + v.name() + ")",
+          new TestMethod(payload, "the answer holds " + product + ", the product of " + a + "*" + b
+              + " that the injected command prints; neither the payload nor the baseline contains it"),
+          ctx.evidence(request, response)));
+      return;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.moat.e2e.scan.check;
+
+import static dev.moat.scan.ParameterLocation.QUERY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.moat.scan.Endpoint;
+import dev.moat.scan.Finding;
+import dev.moat.scan.Parameter;
+import dev.moat.scan.VulnerabilityClass;
+import dev.moat.scan.check.Checks;
+import dev.moat.scan.check.CommandInjectionCheck;
+import dev.moat.testing.scan.CheckHarness;
+import dev.moat.testing.vulnapp.VulnerableApp;
+import dev.moat.testing.vulnapp.CommandInjectionRoutes;
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link CommandInjectionCheck} against the vulnerable app's {@code /cmd/} endpoints (a simulated shell; no process is ever started). */
+class CommandInjectionCheckTest {
+
+  private static VulnerableApp app;
+  private static List<Finding> findings;
+  private static List<Endpoint> endpoints;
+
+  @BeforeAll
+  static void scan() throws Exception {
+    app = VulnerableApp.start(List.of(new CommandInjectionRoutes()), 0);
+    URI base = app.baseUri();
+    endpoints = List.of(
+        query(base, "/cmd/ping", "host"), query(base, "/cmd/safe-ping", "host"),
+        query(base, "/cmd/lookup", "name"), query(base, "/cmd/safe-lookup", "name"),
+        query(base, "/cmd/win-ping", "target"), query(base, "/cmd/safe-win-ping", "target"));
+    findings = new CheckHarness(base).run(new CommandInjectionCheck(), endpoints);
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  private static Endpoint query(URI base, String path, String name) {
+    return new Endpoint("GET", base, path, List.of(Parameter.of(name, QUERY, "127.0.0.1")), null, "openapi");
+  }
+
+  @Test
+  void findsEveryVulnerableEndpointAndNoSafeTwin() {
+    GroundTruthMatch.assertCovered(endpoints, app.groundTruth(VulnerabilityClass.COMMAND_INJECTION));
+    GroundTruthMatch.assertMatches(findings, app.groundTruth(VulnerabilityClass.COMMAND_INJECTION), app.baseUri());
+  }
+
+  @Test
+  void eachShellIsBeatenByTheSeparatorItLetsThrough() {
+    assertThat(titleOf("/cmd/ping")).contains("Unix ;");
+    assertThat(titleOf("/cmd/lookup")).contains("substitution");
+    assertThat(titleOf("/cmd/win-ping")).contains("Windows &");
+  }
+
+  @Test
+  void isOneOfTheBuiltInChecks() {
+    assertThat(Checks.all()).anyMatch(c -> c instanceof CommandInjectionCheck);
+  }
+
+  private static String titleOf(String path) {
+    return findings.stream().filter(f -> f.endpoint().endsWith(path)).findFirst().map(Finding::title).orElse("(not found)");
+  }
+}
