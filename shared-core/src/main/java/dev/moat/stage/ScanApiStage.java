@@ -16,6 +16,7 @@ import dev.moat.scan.engine.ClientSettings;
 import dev.moat.scan.engine.HttpScanClient;
 import dev.moat.scan.engine.ScanEngine;
 import dev.moat.scan.engine.ScanListener;
+import dev.moat.scan.oob.OutOfBandServer;
 import dev.moat.scan.report.ReportFormat;
 import dev.moat.scan.report.ScanMarkdownReport;
 import dev.moat.scan.report.ScanReportWriter;
@@ -73,12 +74,12 @@ public final class ScanApiStage {
     ScanSettings settings = new ScanSettings(request.timeDelay(), request.maxLoginAttempts(), ScanSettings.defaults().redirectMarkerHost(),
         request.templates(), ScanSettings.defaults().outOfBandWait());
     List<Check> checks = Checks.all().stream().filter(c -> request.checks().isEmpty() || request.checks().contains(c.type())).toList();
-    try (HttpScanClient client = new HttpScanClient(scope, clientSettings)) {
+    try (HttpScanClient client = new HttpScanClient(scope, clientSettings); OutOfBandServer oob = outOfBand(request, context)) {
       ScanTargets.Found found = new ScanTargets(request, client, listener).find();
       List<Endpoint> endpoints = found.endpoints();
-      listener.info("Scanning " + request.target() + ": " + endpoints.size() + " endpoint(s), " + checks.size() + " check(s)");
-      // No built-in check uses the out-of-band listener yet (SSRF and blind XXE are not built), so none is started.
-      ScanEngine engine = new ScanEngine(checks, settings, null, new ScanListener() {
+      listener.info("Scanning " + request.target() + ": " + endpoints.size() + " endpoint(s), " + checks.size() + " check(s)"
+          + (oob == null ? ", no out-of-band listener" : ", out-of-band listener at " + oob.callbackUrl("")));
+      ScanEngine engine = new ScanEngine(checks, settings, oob, new ScanListener() {
         @Override
         public void finding(Finding f) {
           listener.warn(f.severity().name().toLowerCase(Locale.ROOT) + ": " + f.title() + " — " + f.method() + " " + f.url()
@@ -90,6 +91,31 @@ public final class ScanApiStage {
       notes.addAll(report.notes());
       return new ScanReport(report.target(), report.engine(), report.started(), report.finished(), client.requestsSent(), report.endpoints(),
           report.findings(), notes);
+    }
+  }
+
+  /** The out-of-band listener the request asks for ({@code off}: none; default 127.0.0.1 on a free port). */
+  static OutOfBandServer outOfBand(ScanApiRequest request, StageContext context) throws MoatException {
+    String listen = request.oobListen() == null ? "127.0.0.1:0" : request.oobListen().trim();
+    if (listen.equalsIgnoreCase("off")) {
+      return null;
+    }
+    int colon = listen.lastIndexOf(':');
+    String host = colon < 0 ? listen : listen.substring(0, colon);
+    int port;
+    try {
+      port = colon < 0 ? 0 : Integer.parseInt(listen.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (host.isEmpty() || port < 0 || port > 65535) {
+      throw new MoatException(Failure.INVALID_INPUT, "parameter 'oob-listen' is '" + listen + "'", "give HOST:PORT (port 0 for a free one) or off");
+    }
+    try {
+      return OutOfBandServer.start(host.replace("[", "").replace("]", ""), port, request.oobUrl(), context.clock());
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new MoatException(Failure.UNREACHABLE, "cannot listen for out-of-band hits on " + listen + ": " + e.getMessage(),
+          "give another --oob-listen address, or --oob-listen off (SSRF is then not tested)");
     }
   }
 

@@ -23,6 +23,7 @@ public final class Checks {
     all.add(new SqlInjectionCheck());
     all.add(new CommandInjectionCheck());
     all.add(new CodeInjectionCheck());
+    all.add(new SsrfCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

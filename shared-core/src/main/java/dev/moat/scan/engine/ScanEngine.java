@@ -67,7 +67,9 @@ public final class ScanEngine {
         tasks.add(() -> run.guard(check, endpoint.method() + " " + endpoint.displayUrl(), () -> check.scan(endpoint, run)));
       }
     }
-    int threads = Math.max(1, Math.min(tasks.size(), client.settings().concurrency()));
+    // More tasks than requests in flight: checks spend time waiting (out-of-band hits, time-based delays) without
+    // sending, and the client's own cap still bounds what reaches the target.
+    int threads = Math.max(1, Math.min(tasks.size(), client.settings().concurrency() * 4));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "moat-scan-check");
       t.setDaemon(true);

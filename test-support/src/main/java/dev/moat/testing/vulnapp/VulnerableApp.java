@@ -66,6 +66,7 @@ public final class VulnerableApp implements AutoCloseable {
     all.add(new SqlInjectionRoutes());
     all.add(new CommandInjectionRoutes());
     all.add(new CodeInjectionRoutes());
+    all.add(new SsrfRoutes());
     return all;
   }
 
