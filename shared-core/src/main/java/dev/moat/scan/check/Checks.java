@@ -24,6 +24,7 @@ public final class Checks {
     all.add(new CommandInjectionCheck());
     all.add(new CodeInjectionCheck());
     all.add(new SsrfCheck());
+    all.add(new XxeCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

@@ -67,6 +67,7 @@ public final class VulnerableApp implements AutoCloseable {
     all.add(new CommandInjectionRoutes());
     all.add(new CodeInjectionRoutes());
     all.add(new SsrfRoutes());
+    all.add(new XxeRoutes());
     return all;
   }
 
