@@ -57,15 +57,15 @@ public final class CodeInjectionCheck implements Check {
 
   @Override
   public void scan(Endpoint endpoint, CheckContext ctx) throws IOException, InterruptedException {
-    ScanResponse baseline = null;
+    String baseline = null;
     for (Parameter p : endpoint.parameters()) {
       if (p.isFile() || p.location() == ParameterLocation.COOKIE) {
         continue;
       }
       if (baseline == null) {
-        baseline = ProbeExchange.send(ctx, endpoint.baseline());
+        baseline = ProbeExchange.baselineText(ctx, endpoint);
       }
-      test(endpoint, p, baseline == null ? "" : baseline.text(), ctx);
+      test(endpoint, p, baseline, ctx);
     }
   }
 

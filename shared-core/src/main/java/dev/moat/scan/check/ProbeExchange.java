@@ -15,6 +15,16 @@ final class ProbeExchange {
 
   private ProbeExchange() {}
 
+  /** The endpoint's shared baseline as text (sent once per scan by the engine), or "" when it could not be had. */
+  static String baselineText(CheckContext context, dev.moat.scan.Endpoint endpoint) throws InterruptedException {
+    try {
+      ScanResponse baseline = context.baseline(endpoint);
+      return baseline == null ? "" : baseline.text();
+    } catch (IOException | IllegalArgumentException e) {
+      return "";
+    }
+  }
+
   /** The response, or null when this probe could not be exchanged. */
   static ScanResponse send(CheckContext context, ScanRequest request) throws IOException, InterruptedException {
     try {

@@ -14,7 +14,6 @@ import dev.moat.scan.ScanResponse;
 import dev.moat.scan.TestMethod;
 import dev.moat.scan.VulnerabilityClass;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,12 +54,11 @@ public final class SsrfCheck implements Check {
       ScanResponse response = ProbeExchange.send(ctx, request);
       sent.add(new Sent(p, token, request, response));
     }
-    long deadline = System.nanoTime() + ctx.settings().outOfBandWait().toNanos();
+    java.util.Map<String, List<OutOfBandHit>> hits = OutOfBandWait.hits(oob, sent.stream().map(Sent::token).toList(), ctx.settings().outOfBandWait());
     for (Sent s : sent) {
-      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-      List<OutOfBandHit> hits = oob.awaitHits(s.token(), left);
-      if (!hits.isEmpty()) {
-        OutOfBandHit hit = hits.get(0);
+      List<OutOfBandHit> tokenHits = hits.get(s.token());
+      if (tokenHits != null) {
+        OutOfBandHit hit = tokenHits.get(0);
         ctx.report(Finding.of(VulnerabilityClass.SSRF, Confidence.CONFIRMED, endpoint, s.parameter(), "Server-side request forgery",
             new TestMethod(oob.callbackUrl(s.token()).toString(), "the target requested the scanner's out-of-band listener under this parameter's"
                 + " token (" + hit.method() + " " + hit.path() + " from " + hit.sourceAddress() + ")"),
