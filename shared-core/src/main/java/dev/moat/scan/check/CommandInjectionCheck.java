@@ -21,7 +21,10 @@ import java.util.Random;
  * {@code |}, {@code &&}, backticks, {@code $()}) or one Windows separator ({@code &}, {@code |}), a command that
  * prints the product of two random numbers ({@code echo $((a*b))}, {@code set /a a*b}). The product is in no
  * payload, so an app that merely reflects the input is never a finding; it must be in the answer and not in the
- * baseline. Payloads only print; nothing is written or removed. (Time-based detection is not done yet.)
+ * baseline. When no output comes back (a blind endpoint), <b>time-based</b>: the same separators carrying
+ * {@code sleep D} (Unix) or {@code ping -n D+1 127.0.0.1} (Windows, the loopback only), measured against the
+ * baseline with a zero-delay control and a confirming repeat ({@link TimeDelayProbe}). Payloads only print or
+ * wait; nothing is written or removed.
  */
 public final class CommandInjectionCheck implements Check {
 
@@ -40,6 +43,16 @@ public final class CommandInjectionCheck implements Check {
       new Variant("Unix backtick substitution", "%v`echo $((%a*%b))`"),
       new Variant("Windows & separator", "%v&set /a %a*%b"),
       new Variant("Windows | pipe", "%v|set /a %a*%b"));
+
+  /** Time-based shapes: {@code %a} is the delay in seconds, {@code %b} the delay plus one (ping counts). */
+  static final List<Variant> DELAYS = List.of(
+      new Variant("Unix ; separator", "%v;sleep %a"),
+      new Variant("Unix && separator", "%v&&sleep %a"),
+      new Variant("Unix | pipe", "%v|sleep %a"),
+      new Variant("Unix $() substitution", "%v$(sleep %a)"),
+      new Variant("Unix backtick substitution", "%v`sleep %a`"),
+      new Variant("Windows & separator", "%v&ping -n %b 127.0.0.1"),
+      new Variant("Windows | pipe", "%v|ping -n %b 127.0.0.1"));
 
   private final Random random;
 
@@ -66,11 +79,25 @@ public final class CommandInjectionCheck implements Check {
       if (baseline == null) {
         baseline = ProbeExchange.baselineText(ctx, endpoint);
       }
-      test(endpoint, p, baseline, ctx);
+      if (!test(endpoint, p, baseline, ctx)) {
+        timeBased(endpoint, p, ctx);
+      }
     }
   }
 
-  private void test(Endpoint endpoint, Parameter p, String baselineText, CheckContext ctx) throws IOException, InterruptedException {
+  private void timeBased(Endpoint endpoint, Parameter p, CheckContext ctx) throws IOException, InterruptedException {
+    String value = p.value() == null ? "" : p.value();
+    for (Variant v : DELAYS) {
+      TimeDelayProbe.Proof proof = TimeDelayProbe.test(endpoint, p, s -> v.payload(value, s, s + 1L), ctx);
+      if (proof != null) {
+        ctx.report(Finding.of(type(), Confidence.FIRM, endpoint, p, "OS command injection (time-based, " + v.name() + ")",
+            new TestMethod(v.payload(value, proof.seconds(), proof.seconds() + 1L), proof.detection()), ctx.evidence(proof.request(), proof.response())));
+        return;
+      }
+    }
+  }
+
+  private boolean test(Endpoint endpoint, Parameter p, String baselineText, CheckContext ctx) throws IOException, InterruptedException {
     String value = p.value() == null ? "" : p.value();
     for (Variant v : VARIANTS) {
       long a = 100000 + random.nextInt(900000);
@@ -86,7 +113,8 @@ public final class CommandInjectionCheck implements Check {
           new TestMethod(payload, "the answer holds " + product + ", the product of " + a + "*" + b
               + " that the injected command prints; neither the payload nor the baseline contains it"),
           ctx.evidence(request, response)));
-      return;
+      return true;
     }
+    return false;
   }
 }

@@ -24,7 +24,11 @@ import java.util.regex.Pattern;
  * numbers, {@code x' AND 'k'='k} / {@code x' AND 'k'='q} for strings) must answer like the baseline when true and
  * differently when false, twice with different literals, so noise and reflections are ruled out. Only
  * {@code AND} conditions that read: never {@code OR} (on an UPDATE or DELETE it would touch every row), never a
- * statement of its own. Time-based detection is not built yet.
+ * statement that writes. <b>Time-based</b>, when neither shows anything (a blind endpoint that answers the same
+ * whatever the query does): a per-dialect delay — MySQL {@code SLEEP}, PostgreSQL {@code PG_SLEEP}, SQL Server
+ * {@code WAITFOR DELAY} (the one stacked statement sent: it only waits), Oracle {@code DBMS_PIPE.RECEIVE_MESSAGE}
+ * — measured against the baseline with a zero-delay control and a confirming repeat ({@link TimeDelayProbe}).
+ * SQLite has no sleep function and is not tested by time.
  */
 public final class SqlInjectionCheck implements Check {
 
@@ -37,6 +41,25 @@ public final class SqlInjectionCheck implements Check {
 
   private static final List<String> BREAKERS = List.of("'", "\"", "')", "\\");
 
+  /** A time-based payload: {@code %v} is the parameter's value, {@code %d} the delay in seconds. */
+  record Delay(String dialect, String template) {
+    String payload(String value, int seconds) {
+      return template.replace("%v", value).replace("%d", Integer.toString(seconds));
+    }
+  }
+
+  static final List<Delay> NUMERIC_DELAYS = List.of(
+      new Delay("MySQL", "%v AND (SELECT 1 FROM (SELECT SLEEP(%d))moat)"),
+      new Delay("PostgreSQL", "%v AND 1=(SELECT 1 FROM PG_SLEEP(%d))"),
+      new Delay("Microsoft SQL Server", "%v; WAITFOR DELAY '0:0:%d'--"),
+      new Delay("Oracle", "%v AND 1=DBMS_PIPE.RECEIVE_MESSAGE('moat',%d)"));
+
+  static final List<Delay> QUOTED_DELAYS = List.of(
+      new Delay("MySQL", "%v' AND (SELECT 1 FROM (SELECT SLEEP(%d))moat) AND 'm'='m"),
+      new Delay("PostgreSQL", "%v' AND 1=(SELECT 1 FROM PG_SLEEP(%d)) AND 'm'='m"),
+      new Delay("Microsoft SQL Server", "%v'; WAITFOR DELAY '0:0:%d'--"),
+      new Delay("Oracle", "%v' AND 1=DBMS_PIPE.RECEIVE_MESSAGE('moat',%d) AND 'm'='m"));
+
   @Override
   public VulnerabilityClass type() {
     return VulnerabilityClass.SQL_INJECTION;
@@ -48,8 +71,8 @@ public final class SqlInjectionCheck implements Check {
       if (p.isFile() || p.location() == ParameterLocation.HEADER) {
         continue;
       }
-      if (!errorBased(endpoint, p, ctx)) {
-        booleanBased(endpoint, p, ctx);
+      if (!errorBased(endpoint, p, ctx) && !booleanBased(endpoint, p, ctx)) {
+        timeBased(endpoint, p, ctx);
       }
     }
   }
@@ -79,10 +102,10 @@ public final class SqlInjectionCheck implements Check {
     return false;
   }
 
-  private void booleanBased(Endpoint endpoint, Parameter p, CheckContext ctx) throws IOException, InterruptedException {
+  private boolean booleanBased(Endpoint endpoint, Parameter p, CheckContext ctx) throws IOException, InterruptedException {
     ScanResponse baseline = ctx.baseline(endpoint);
     if (baseline == null || baseline.status() >= 500) {
-      return;
+      return false;
     }
     boolean numeric = p.value().matches("-?\\d+");
     String[][] rounds = numeric
@@ -95,12 +118,12 @@ public final class SqlInjectionCheck implements Check {
       String falsePayload = p.value() + round[1];
       ScanResponse whenTrue = ProbeExchange.send(ctx, endpoint.inject(p, truePayload));
       if (whenTrue == null || !alike(whenTrue, baseline, truePayload, p.value())) {
-        return;
+        return false;
       }
       falseRequest = endpoint.inject(p, falsePayload);
       falseResponse = ProbeExchange.send(ctx, falseRequest);
       if (falseResponse == null || alike(falseResponse, baseline, falsePayload, p.value())) {
-        return;
+        return false;
       }
     }
     String shown = p.value() + rounds[0][0] + " / " + p.value() + rounds[0][1];
@@ -108,6 +131,20 @@ public final class SqlInjectionCheck implements Check {
         new TestMethod(shown, "a true condition answered like the baseline and a false one differently (HTTP " + falseResponse.status() + ", "
             + falseResponse.body().length + " bytes against " + baseline.body().length + "), twice with other literals"),
         ctx.evidence(falseRequest, falseResponse)));
+    return true;
+  }
+
+  private void timeBased(Endpoint endpoint, Parameter p, CheckContext ctx) throws IOException, InterruptedException {
+    List<Delay> shapes = p.value().matches("-?\\d+")
+        ? java.util.stream.Stream.concat(NUMERIC_DELAYS.stream(), QUOTED_DELAYS.stream()).toList() : QUOTED_DELAYS;
+    for (Delay shape : shapes) {
+      TimeDelayProbe.Proof proof = TimeDelayProbe.test(endpoint, p, s -> shape.payload(p.value(), s), ctx);
+      if (proof != null) {
+        ctx.report(Finding.of(VulnerabilityClass.SQL_INJECTION, Confidence.FIRM, endpoint, p, "SQL injection (time-based, " + shape.dialect() + ")",
+            new TestMethod(shape.payload(p.value(), proof.seconds()), proof.detection()), ctx.evidence(proof.request(), proof.response())));
+        return;
+      }
+    }
   }
 
   /** Same status, and the same body once the injected value (and the original) are taken out of both. */

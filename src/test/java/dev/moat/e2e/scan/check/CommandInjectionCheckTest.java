@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.moat.scan.Endpoint;
 import dev.moat.scan.Finding;
 import dev.moat.scan.Parameter;
+import dev.moat.scan.ScanSettings;
 import dev.moat.scan.VulnerabilityClass;
 import dev.moat.scan.check.Checks;
 import dev.moat.scan.check.CommandInjectionCheck;
@@ -13,6 +14,7 @@ import dev.moat.testing.scan.CheckHarness;
 import dev.moat.testing.vulnapp.VulnerableApp;
 import dev.moat.testing.vulnapp.CommandInjectionRoutes;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +34,10 @@ class CommandInjectionCheckTest {
     endpoints = List.of(
         query(base, "/cmd/ping", "host"), query(base, "/cmd/safe-ping", "host"),
         query(base, "/cmd/lookup", "name"), query(base, "/cmd/safe-lookup", "name"),
-        query(base, "/cmd/win-ping", "target"), query(base, "/cmd/safe-win-ping", "target"));
-    findings = new CheckHarness(base).run(new CommandInjectionCheck(), endpoints);
+        query(base, "/cmd/win-ping", "target"), query(base, "/cmd/safe-win-ping", "target"),
+        query(base, "/cmd/blind-ping", "host"), query(base, "/cmd/safe-blind-ping", "host"),
+        query(base, "/cmd/win-blind-ping", "target"), query(base, "/cmd/safe-win-blind-ping", "target"));
+    findings = new CheckHarness(base, null, ScanSettings.defaults().withTimeDelay(Duration.ofSeconds(1))).run(new CommandInjectionCheck(), endpoints);
   }
 
   @AfterAll
@@ -56,6 +60,15 @@ class CommandInjectionCheckTest {
     assertThat(titleOf("/cmd/ping")).contains("Unix ;");
     assertThat(titleOf("/cmd/lookup")).contains("substitution");
     assertThat(titleOf("/cmd/win-ping")).contains("Windows &");
+  }
+
+  @Test
+  void blindEndpointsAreFoundByTimeWithTheControlAndRepeatInTheTestMethod() {
+    assertThat(titleOf("/cmd/blind-ping")).contains("time-based", "Unix ;");
+    assertThat(titleOf("/cmd/win-blind-ping")).contains("time-based", "Windows &");
+    Finding blind = findings.stream().filter(f -> f.endpoint().endsWith("/cmd/blind-ping")).findFirst().orElseThrow();
+    assertThat(blind.testMethod().payload()).isEqualTo("127.0.0.1;sleep 1");
+    assertThat(blind.testMethod().detection()).contains("asking for 0 s", "repeated");
   }
 
   @Test

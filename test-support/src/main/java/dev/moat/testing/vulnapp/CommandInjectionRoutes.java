@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
 /**
  * OS command injection under {@code /cmd/}, each with a safe twin under {@code /cmd/safe-}. The vulnerable routes
  * hand {@code ping -c 1 <host>} to a simulated shell — a few lines of string handling that know separators,
- * substitution, {@code echo}, {@code $((a*b))} and Windows {@code set /a}. No process is ever started. The safe
- * twins validate the host and answer with the input reflected literally (which must not be a finding).
+ * substitution, {@code echo}, {@code $((a*b))}, {@code sleep n} and Windows {@code set /a} and {@code ping -n n}
+ * (which waits n-1 seconds, as the real one does on the loopback). No process is ever started. The blind routes
+ * run the same shells but answer only "queued", so only time tells. The safe twins validate the host and answer
+ * with the input reflected literally (which must not be a finding).
  */
 public final class CommandInjectionRoutes implements VulnerableRoutes {
 
@@ -21,6 +23,14 @@ public final class CommandInjectionRoutes implements VulnerableRoutes {
     route(routes, "ping", "host", host -> unixShell("ping -c 1 " + host));
     route(routes, "lookup", "name", host -> unixShell("nslookup " + host.replace(";", "").replace("|", "").replace("&", "")));
     route(routes, "win-ping", "target", host -> windowsShell("ping -n 1 " + host));
+    route(routes, "blind-ping", "host", host -> {
+      unixShell("ping -c 1 " + host + " >/dev/null 2>&1");
+      return "ping queued\n";
+    });
+    route(routes, "win-blind-ping", "target", host -> {
+      windowsShell("ping -n 1 " + host + " >NUL");
+      return "ping queued\r\n";
+    });
   }
 
   private static void route(AppRoutes routes, String name, String param, UnaryOperator<String> shell) {
@@ -30,6 +40,9 @@ public final class CommandInjectionRoutes implements VulnerableRoutes {
         String host = req.param(param) == null ? "127.0.0.1" : req.param(param);
         if (vulnerable) {
           return AppResponse.text(shell.apply(host));
+        }
+        if (path.contains("blind")) {
+          return AppResponse.text(host.matches("[A-Za-z0-9.-]+") ? "ping queued\n" : "invalid host\n");
         }
         return AppResponse.text(host.matches("[A-Za-z0-9.-]+") ? "PING " + host + ": 1 packet received\n" : "invalid host: " + host + "\n");
       }).operation("GET", path, OperationJson.withParameter(OperationJson.idFor(path), "query", param, "127.0.0.1"))
@@ -68,6 +81,12 @@ public final class CommandInjectionRoutes implements VulnerableRoutes {
       m.appendTail(sb);
       return sb + "\n";
     }
+    command = command.replaceFirst("\\s*>/dev/null 2>&1$", "");
+    Matcher sleep = Pattern.compile("sleep (\\d{1,3})").matcher(command);
+    if (sleep.matches()) {
+      SimulatedDelay.pause(Long.parseLong(sleep.group(1)));
+      return "";
+    }
     if (command.startsWith("ping ") || command.startsWith("nslookup ")) {
       return command.substring(command.lastIndexOf(' ') + 1) + ": 1 packet received\n";
     }
@@ -78,7 +97,11 @@ public final class CommandInjectionRoutes implements VulnerableRoutes {
   static String windowsShell(String line) {
     StringBuilder out = new StringBuilder();
     for (String command : line.split("&&|&|\\|\\||\\|")) {
-      String c = command.strip();
+      String c = command.strip().replaceFirst("(?i)\\s*>NUL$", "");
+      Matcher wait = Pattern.compile("(?i)ping -n (\\d{1,3}) 127\\.0\\.0\\.1").matcher(c);
+      if (wait.matches()) {
+        SimulatedDelay.pause(Long.parseLong(wait.group(1)) - 1);
+      }
       Matcher set = Pattern.compile("(?i)set /a (\\d+)\\*(\\d+)").matcher(c);
       if (set.matches()) {
         out.append(Long.parseLong(set.group(1)) * Long.parseLong(set.group(2))).append("\r\n");

@@ -12,8 +12,12 @@ import java.util.regex.Pattern;
  * a query text and "execute" it with a tiny evaluator that understands only {@code value [AND a=b]…} — an
  * unbalanced quote gives the dialect's real error message (MySQL for the numeric product id, PostgreSQL for the
  * quoted search term), a false condition gives no rows. A JSON login-free user lookup is blind (a bare 500, no
- * message). The safe twins bind the value: quotes and conditions are just characters of a name that matches
- * nothing, and the numeric id is validated.
+ * message). Two blind routes answer the same page whatever the query does — no error, no difference — and give
+ * themselves away only by time: the numeric report year (MySQL: a balanced query calling {@code SLEEP(n)} waits n
+ * seconds) and the JSON audit user (PostgreSQL, quoted: {@code PG_SLEEP(n)}). The safe twins bind the value: quotes
+ * and conditions are just characters of a name that matches nothing, and the numeric id is validated; the safe
+ * audit is slow (1.1 s) for every user it has not cached, payloads included, so only the zero-delay control tells
+ * it apart from a real delay.
  */
 public final class SqlInjectionRoutes implements VulnerableRoutes {
 
@@ -74,7 +78,47 @@ public final class SqlInjectionRoutes implements VulnerableRoutes {
       return lookup(NAMES.contains(name) ? name : null);
     }).operation("POST", "/sqli/safe-api/lookup", OperationJson.withBodyField("sqliSafeApiLookup", "application/json", "name", "socks"))
         .safe(SQL_INJECTION, "POST", "/sqli/safe-api/lookup", "name");
+    registerBlind(routes);
   }
+
+  private static void registerBlind(AppRoutes routes) {
+    routes.handle("GET", "/sqli/report", req -> {
+      String year = nz(req.param("year"));
+      // SELECT total FROM sales WHERE year = <year>; errors are logged, never shown
+      if (year.matches("\\d+\\s.*") && SimulatedDelay.balanced(year)) {
+        SimulatedDelay.pause(SimulatedDelay.function("SLEEP", year));
+      }
+      return REPORT_QUEUED;
+    }).operation("GET", "/sqli/report", OperationJson.withParameter("sqliReport", "query", "year", "2024"))
+        .link("<a href=\"/sqli/report?year=2024\">/sqli/report</a>")
+        .vulnerable(SQL_INJECTION, "GET", "/sqli/report", "year");
+    routes.handle("GET", "/sqli/safe-report", req -> nz(req.param("year")).matches("\\d{4}") ? REPORT_QUEUED : AppResponse.status(400, "year must be four digits"))
+        .operation("GET", "/sqli/safe-report", OperationJson.withParameter("sqliSafeReport", "query", "year", "2024"))
+        .link("<a href=\"/sqli/safe-report?year=2024\">/sqli/safe-report</a>")
+        .safe(SQL_INJECTION, "GET", "/sqli/safe-report", "year");
+
+    routes.handle("POST", "/sqli/api/audit", req -> {
+      String user = req.json() == null ? "" : req.json().path("user").asText("");
+      // INSERT INTO audit_queue SELECT * FROM users WHERE name = '<user>'
+      int quote = user.indexOf('\'');
+      if (quote >= 0 && SimulatedDelay.balanced(user.substring(quote + 1) + "'")) {
+        SimulatedDelay.pause(SimulatedDelay.function("PG_SLEEP", user));
+      }
+      return AUDIT_QUEUED;
+    }).operation("POST", "/sqli/api/audit", OperationJson.withBodyField("sqliApiAudit", "application/json", "user", "alice"))
+        .vulnerable(SQL_INJECTION, "POST", "/sqli/api/audit", "user");
+    routes.handle("POST", "/sqli/safe-api/audit", req -> {
+      String user = req.json() == null ? "" : req.json().path("user").asText("");
+      if (!user.equals("alice")) {
+        SimulatedDelay.pauseMillis(1100);
+      }
+      return AUDIT_QUEUED;
+    }).operation("POST", "/sqli/safe-api/audit", OperationJson.withBodyField("sqliSafeApiAudit", "application/json", "user", "alice"))
+        .safe(SQL_INJECTION, "POST", "/sqli/safe-api/audit", "user");
+  }
+
+  private static final AppResponse REPORT_QUEUED = AppResponse.html("<html><body><p>Your report is being prepared.</p></body></html>");
+  private static final AppResponse AUDIT_QUEUED = AppResponse.json("{\"status\":\"queued\"}");
 
   private static AppResponse product(String id) {
     return id == null ? AppResponse.html("<html><body><p>No such product.</p></body></html>")
