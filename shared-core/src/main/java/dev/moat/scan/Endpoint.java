@@ -61,13 +61,13 @@ public record Endpoint(String method, URI server, String pathTemplate, List<Para
 
   /** The request with every parameter at its normal value. */
   public ScanRequest baseline() {
-    return build(null, null, false);
+    return build(null, null, false, null);
   }
 
   /** The baseline with {@code target}'s value replaced by {@code payload}, encoded for its location. */
   public ScanRequest inject(Parameter target, String payload) {
     requireOwn(target);
-    return build(target, payload, false);
+    return build(target, payload, false, null);
   }
 
   /**
@@ -77,7 +77,26 @@ public record Endpoint(String method, URI server, String pathTemplate, List<Para
    */
   public ScanRequest injectRaw(Parameter target, String rawPayload) {
     requireOwn(target);
-    return build(target, rawPayload, true);
+    return build(target, rawPayload, true, null);
+  }
+
+  /**
+   * The baseline with the file part {@code target} replaced by a file of the given name, part content type and
+   * content (the file-upload check's probes); the other parts keep their normal values.
+   *
+   * @throws IllegalArgumentException if {@code target} is not one of this endpoint's multipart file parameters
+   */
+  public ScanRequest injectFile(Parameter target, String filename, String contentType, String content) {
+    requireOwn(target);
+    if (!target.isFile() || target.location() != ParameterLocation.MULTIPART_BODY) {
+      throw new IllegalArgumentException("parameter " + target.name() + " of " + key() + " is not a multipart file part");
+    }
+    return build(target, content, false, new FilePart(filename, contentType));
+  }
+
+  /** A file part's name and content type as the request sends them. */
+  private record FilePart(String filename, String contentType) {
+    static final FilePart DEFAULT = new FilePart("moat.txt", "text/plain");
   }
 
   /** Whether the baseline has a body, and of which media type (empty when none). */
@@ -116,7 +135,7 @@ public record Endpoint(String method, URI server, String pathTemplate, List<Para
     return target != null && p.name().equals(target.name()) && p.location() == target.location();
   }
 
-  private ScanRequest build(Parameter target, String payload, boolean raw) {
+  private ScanRequest build(Parameter target, String payload, boolean raw, FilePart file) {
     String path = pathTemplate.startsWith("/") ? pathTemplate : "/" + pathTemplate;
     for (Parameter p : parameters(ParameterLocation.PATH)) {
       String v = valueOf(p, target, payload);
@@ -151,7 +170,7 @@ public record Endpoint(String method, URI server, String pathTemplate, List<Para
       case "application/x-www-form-urlencoded" -> body = formBody(target, payload);
       case "multipart/form-data" -> {
         String boundary = "moat-" + Integer.toHexString(key().hashCode());
-        body = multipartBody(target, payload, boundary);
+        body = multipartBody(target, payload, boundary, file);
         media = "multipart/form-data; boundary=" + boundary;
       }
       case "application/xml" -> body = xmlBody(target, payload);
@@ -237,13 +256,14 @@ public record Endpoint(String method, URI server, String pathTemplate, List<Para
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private byte[] multipartBody(Parameter target, String payload, String boundary) {
+  private byte[] multipartBody(Parameter target, String payload, String boundary, FilePart file) {
     StringBuilder sb = new StringBuilder();
     for (Parameter p : parameters(ParameterLocation.MULTIPART_BODY)) {
       sb.append("--").append(boundary).append("\r\n");
       if (p.isFile()) {
-        sb.append("Content-Disposition: form-data; name=\"").append(p.name()).append("\"; filename=\"moat.txt\"\r\n")
-            .append("Content-Type: text/plain\r\n\r\n");
+        FilePart part = file != null && isTarget(p, target) ? file : FilePart.DEFAULT;
+        sb.append("Content-Disposition: form-data; name=\"").append(p.name()).append("\"; filename=\"").append(part.filename().replace("\"", "%22"))
+            .append("\"\r\nContent-Type: ").append(part.contentType()).append("\r\n\r\n");
       } else {
         sb.append("Content-Disposition: form-data; name=\"").append(p.name()).append("\"\r\n\r\n");
       }

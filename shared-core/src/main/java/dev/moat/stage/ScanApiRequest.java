@@ -138,6 +138,12 @@ public record ScanApiRequest(
     String oob = p.optional("oob-listen", null);
     String oobUrl = p.optional("oob-url", null);
     String templates = p.optional("templates", null);
+    Duration timeout = p.duration("timeout", Duration.ofSeconds(10));
+    Duration timeDelay = p.duration("time-delay", Duration.ofSeconds(3));
+    if (timeDelay.toMillis() < 1000 || timeDelay.plusSeconds(1).compareTo(timeout) > 0) {
+      throw new MoatException(Failure.INVALID_INPUT, "parameter 'time-delay' is " + timeDelay.toMillis() + " ms with a timeout of " + timeout.toMillis() + " ms",
+          "give a time-delay of at least 1s and at least 1s shorter than --timeout, so a delayed answer arrives before the timeout");
+    }
     return new ScanApiRequest(
         target,
         openApi,
@@ -149,7 +155,7 @@ public record ScanApiRequest(
         p.optional("zap-api-key-env", "MOAT_ZAP_API_KEY"),
         concurrency,
         rps,
-        p.duration("timeout", Duration.ofSeconds(10)),
+        timeout,
         p.bytes("max-response-bytes", 1024 * 1024),
         positive(p, "crawl-depth", 3),
         positive(p, "crawl-pages", 200),
@@ -158,7 +164,7 @@ public record ScanApiRequest(
         oob,
         oobUrl == null ? null : httpUrl("oob-url", oobUrl),
         templates == null ? null : Path.of(templates),
-        p.duration("time-delay", Duration.ofSeconds(3)),
+        timeDelay,
         positive(p, "max-login-attempts", 20),
         Path.of(p.optional("report-dir", "moat-scan")),
         formats,

@@ -128,5 +128,9 @@ class ScanApiCliTest {
         "MOAT_TEST_UNSET_TOKEN", "--report-dir", dir.resolve("r4").toString());
     assertThat(unsetSecret.exitCode()).isEqualTo(2);
     assertThat(unsetSecret.stderr()).contains("MOAT_TEST_UNSET_TOKEN");
+    MoatProcess.Result delayOverTimeout = MoatProcess.run(Map.of(), dir, "scan", "api", "--target", app.baseUri().toString(), "--time-delay", "10s",
+        "--timeout", "10s", "--report-dir", dir.resolve("r5").toString());
+    assertThat(delayOverTimeout.exitCode()).isEqualTo(2);
+    assertThat(delayOverTimeout.stderr()).contains("parameter 'time-delay'", "--timeout").doesNotContain("\tat ");
   }
 }

@@ -8,6 +8,7 @@ import dev.moat.scan.Finding;
 import dev.moat.scan.ScanSettings;
 import dev.moat.scan.check.CrlfInjectionCheck;
 import dev.moat.scan.check.DirectoryEnumerationCheck;
+import dev.moat.scan.check.FileUploadCheck;
 import dev.moat.scan.check.JsonpCheck;
 import dev.moat.scan.check.OpenRedirectCheck;
 import dev.moat.scan.check.SqlInjectionCheck;
@@ -20,6 +21,7 @@ import dev.moat.testing.vulnapp.OpenRedirectRoutes;
 import dev.moat.testing.vulnapp.SensitivePathRoutes;
 import dev.moat.testing.vulnapp.SqlInjectionRoutes;
 import dev.moat.testing.vulnapp.SoftNotFoundRoutes;
+import dev.moat.testing.vulnapp.UploadRoutes;
 import dev.moat.testing.vulnapp.VulnerableApp;
 import dev.moat.testing.vulnapp.VulnerableRoutes;
 import java.time.Duration;
@@ -43,7 +45,8 @@ class RouteGroupCheckTest {
         Arguments.of(new OpenRedirectCheck(), new OpenRedirectRoutes()),
         Arguments.of(new CrlfInjectionCheck(), new CrlfRoutes()),
         Arguments.of(new JsonpCheck(), new JsonpRoutes()),
-        Arguments.of(new SqlInjectionCheck(), new SqlInjectionRoutes()));
+        Arguments.of(new SqlInjectionCheck(), new SqlInjectionRoutes()),
+        Arguments.of(new FileUploadCheck(), new UploadRoutes()));
   }
 
   private static List<Endpoint> endpoints(VulnerableApp app) throws Exception {

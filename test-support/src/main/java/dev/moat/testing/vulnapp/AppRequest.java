@@ -72,6 +72,42 @@ public record AppRequest(String method, String rawPath, String rawQuery, Map<Str
     return parseForm(bodyText());
   }
 
+  /** One part of a {@code multipart/form-data} body; {@code filename} and {@code contentType} are null when not given. */
+  public record Part(String name, String filename, String contentType, byte[] content) {
+    public String text() {
+      return new String(content, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The body's parts when it is {@code multipart/form-data} with a boundary, else empty. Malformed parts are skipped. */
+  public List<Part> multipart() {
+    String ct = header("content-type");
+    java.util.regex.Matcher b = ct == null ? null : java.util.regex.Pattern.compile("(?i)^multipart/form-data;.*boundary=\"?([^\";]+)\"?").matcher(ct);
+    if (b == null || !b.find()) {
+      return List.of();
+    }
+    String text = new String(body, StandardCharsets.ISO_8859_1);
+    String delimiter = "--" + b.group(1);
+    List<Part> parts = new ArrayList<>();
+    for (String chunk : text.split(java.util.regex.Pattern.quote(delimiter))) {
+      int headerEnd = chunk.indexOf("\r\n\r\n");
+      if (!chunk.startsWith("\r\n") || headerEnd < 0) {
+        continue;
+      }
+      String head = chunk.substring(2, headerEnd);
+      String content = chunk.substring(headerEnd + 4);
+      content = content.endsWith("\r\n") ? content.substring(0, content.length() - 2) : content;
+      java.util.regex.Matcher name = java.util.regex.Pattern.compile("(?i)\\bname=\"([^\"]*)\"").matcher(head);
+      java.util.regex.Matcher file = java.util.regex.Pattern.compile("(?i)\\bfilename=\"([^\"]*)\"").matcher(head);
+      java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?im)^content-type:\\s*(.+)$").matcher(head);
+      if (name.find()) {
+        parts.add(new Part(name.group(1), file.find() ? file.group(1) : null, type.find() ? type.group(1).trim() : null,
+            content.getBytes(StandardCharsets.ISO_8859_1)));
+      }
+    }
+    return parts;
+  }
+
   /** The body as JSON, or null when it is not JSON. */
   public JsonNode json() {
     try {
