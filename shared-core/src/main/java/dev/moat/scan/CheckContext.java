@@ -21,6 +21,9 @@ public interface CheckContext {
   /** Bounded request/response excerpts with the user's secrets masked, for a finding. */
   Evidence evidence(ScanRequest request, ScanResponse response);
 
+  /** Records a note for the report: something the check saw but could not settle (a lockout, an unstable endpoint). */
+  default void note(String text) {}
+
   /** Records a finding; the engine de-duplicates by {@link Finding#dedupeKey()}. */
   void report(Finding finding);
 }

@@ -22,6 +22,14 @@ public interface ScanClient {
    */
   ScanResponse sendFollowingRedirects(ScanRequest request) throws IOException, InterruptedException;
 
+  /**
+   * Like {@link #send}, but the cookie jar is neither read nor updated: for requests whose cookies must not leak
+   * into the rest of the scan (login attempts, whose session cookie would silently authenticate every later check).
+   */
+  default ScanResponse sendWithoutCookieJar(ScanRequest request) throws IOException, InterruptedException {
+    return send(request);
+  }
+
   ScanScope scope();
 
   /** How many requests this client has sent so far. */

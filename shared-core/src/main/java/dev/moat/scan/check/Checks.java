@@ -26,6 +26,7 @@ public final class Checks {
     all.add(new SsrfCheck());
     all.add(new XxeCheck());
     all.add(new FileUploadCheck());
+    all.add(new WeakPasswordCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

@@ -149,28 +149,7 @@ public final class SqlInjectionCheck implements Check {
 
   /** Same status, and the same body once the injected value (and the original) are taken out of both. */
   static boolean alike(ScanResponse a, ScanResponse baseline, String payload, String original) {
-    if (a.status() != baseline.status()) {
-      return false;
-    }
-    String x = a.text().replace(payload, "").replace(original, "");
-    String y = baseline.text().replace(original, "");
-    if (x.equals(y)) {
-      return true;
-    }
-    int max = Math.max(x.length(), y.length());
-    return max > 0 && Math.abs(x.length() - y.length()) * 50 <= max && similarPrefix(x, y) * 10 >= Math.min(x.length(), y.length()) * 9;
-  }
-
-  private static int similarPrefix(String x, String y) {
-    int n = Math.min(x.length(), y.length());
-    int i = 0;
-    while (i < n && x.charAt(i) == y.charAt(i)) {
-      i++;
-    }
-    int j = 0;
-    while (j < n - i && x.charAt(x.length() - 1 - j) == y.charAt(y.length() - 1 - j)) {
-      j++;
-    }
-    return i + j;
+    return a.status() == baseline.status()
+        && ResponseSimilarity.similar(a.text().replace(payload, "").replace(original, ""), baseline.text().replace(original, ""));
   }
 }

@@ -74,21 +74,30 @@ public final class HttpScanClient implements ScanClient, AutoCloseable {
 
   @Override
   public ScanResponse send(ScanRequest request) throws IOException, InterruptedException {
+    return send(request, true);
+  }
+
+  @Override
+  public ScanResponse sendWithoutCookieJar(ScanRequest request) throws IOException, InterruptedException {
+    return send(request, false);
+  }
+
+  private ScanResponse send(ScanRequest request, boolean jar) throws IOException, InterruptedException {
     URI uri = request.uri();
     if (!scope.allows(uri)) {
       throw new OutOfScopeException(uri);
     }
-    HttpRequest built = build(request);
+    HttpRequest built = build(request, jar);
     limiter.acquire();
     inFlight.acquire();
     try {
-      return exchange(built, uri);
+      return exchange(built, uri, jar);
     } finally {
       inFlight.release();
     }
   }
 
-  private ScanResponse exchange(HttpRequest built, URI uri) throws IOException, InterruptedException {
+  private ScanResponse exchange(HttpRequest built, URI uri, boolean jar) throws IOException, InterruptedException {
     BoundedBody body = new BoundedBody(settings.maxResponseBytes());
     HttpClient client = "https".equalsIgnoreCase(uri.getScheme()) ? http2 : http1;
     long start = System.nanoTime();
@@ -122,7 +131,9 @@ public final class HttpScanClient implements ScanClient, AutoCloseable {
     }
     long elapsed = (System.nanoTime() - start) / 1_000_000;
     try {
-      cookies.put(uri, response.headers().map());
+      if (jar) {
+        cookies.put(uri, response.headers().map());
+      }
     } catch (IOException | IllegalArgumentException ignored) {
       // A malformed Set-Cookie from a hostile target is simply not stored.
     }
@@ -131,7 +142,7 @@ public final class HttpScanClient implements ScanClient, AutoCloseable {
     return new ScanResponse(uri, response.statusCode(), response.headers().map(), b.bytes(), b.truncated(), elapsed);
   }
 
-  private HttpRequest build(ScanRequest request) throws IOException {
+  private HttpRequest build(ScanRequest request, boolean jar) throws IOException {
     HttpRequest.BodyPublisher publisher = request.body().length == 0 && !hasBodyMethod(request.method())
         ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body());
     HttpRequest.Builder builder;
@@ -162,7 +173,9 @@ public final class HttpScanClient implements ScanClient, AutoCloseable {
       cookieParts.add(settings.authentication().cookie());
     }
     try {
-      cookies.get(request.uri(), Map.of()).getOrDefault("Cookie", List.of()).forEach(cookieParts::add);
+      if (jar) {
+        cookies.get(request.uri(), Map.of()).getOrDefault("Cookie", List.of()).forEach(cookieParts::add);
+      }
     } catch (IOException | IllegalArgumentException ignored) {
       // no jar cookies for this URI
     }

@@ -145,7 +145,8 @@ public final class ScanEngine {
       return client.settings().authentication().mask(message);
     }
 
-    void note(String note) {
+    @Override
+    public void note(String note) {
       synchronized (notes) {
         if (notes.containsKey(note) || notes.size() < MAX_NOTES) {
           notes.merge(note, 1, Integer::sum);

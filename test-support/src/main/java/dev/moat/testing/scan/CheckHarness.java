@@ -37,6 +37,7 @@ public final class CheckHarness implements CheckContext, ScanClient {
   private final HttpScanClient http;
   private final Map<String, ScanResponse> baselines = new ConcurrentHashMap<>();
   private final List<Finding> findings = new CopyOnWriteArrayList<>();
+  private final List<String> notes = new CopyOnWriteArrayList<>();
   private final Markers markers = new Markers();
 
   public CheckHarness(URI target, OutOfBandListener outOfBand, ScanSettings settings) {
@@ -53,6 +54,7 @@ public final class CheckHarness implements CheckContext, ScanClient {
   /** Runs {@code check} on each endpoint, then on the target; returns everything it reported. */
   public List<Finding> run(Check check, List<Endpoint> endpoints) throws IOException, InterruptedException {
     findings.clear();
+    notes.clear();
     for (Endpoint e : endpoints) {
       check.scan(e, this);
     }
@@ -102,8 +104,23 @@ public final class CheckHarness implements CheckContext, ScanClient {
   }
 
   @Override
+  public void note(String text) {
+    notes.add(text);
+  }
+
+  /** The notes the last {@link #run} recorded. */
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  @Override
   public ScanResponse send(ScanRequest request) throws IOException, InterruptedException {
     return http.send(request);
+  }
+
+  @Override
+  public ScanResponse sendWithoutCookieJar(ScanRequest request) throws IOException, InterruptedException {
+    return http.sendWithoutCookieJar(request);
   }
 
   @Override

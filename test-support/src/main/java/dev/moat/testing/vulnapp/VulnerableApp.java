@@ -69,6 +69,7 @@ public final class VulnerableApp implements AutoCloseable {
     all.add(new SsrfRoutes());
     all.add(new XxeRoutes());
     all.add(new UploadRoutes());
+    all.add(new LoginRoutes());
     return all;
   }
 
