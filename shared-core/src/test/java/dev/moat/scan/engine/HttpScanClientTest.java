@@ -123,6 +123,21 @@ class HttpScanClientTest {
   }
 
   @Test
+  void aRequestSentWithoutTheCookieJarNeitherFillsNorReadsIt() throws Exception {
+    try (HttpScanClient jarred = new HttpScanClient(client.scope(), ClientSettings.defaults())) {
+      int before = server.requestHeads.size();
+      jarred.sendWithoutCookieJar(ScanRequest.get(server.uri("/cookie")));
+      jarred.send(ScanRequest.get(server.uri("/next")));
+      assertThat(server.requestHeads.get(before + 1)).as("a login's session cookie stays out of the jar").doesNotContain("jar=filled");
+      jarred.send(ScanRequest.get(server.uri("/cookie")));
+      jarred.sendWithoutCookieJar(ScanRequest.get(server.uri("/next")));
+      jarred.send(ScanRequest.get(server.uri("/next")));
+      assertThat(server.requestHeads.get(before + 3)).as("nor does the jar's cookie go on it").doesNotContain("jar=filled");
+      assertThat(server.requestHeads.get(before + 4)).contains("jar=filled");
+    }
+  }
+
+  @Test
   void basicAuthenticationIsMaskedEncodedAndPlain() {
     Authentication auth = Authentication.of(null, "alice", "s3cret-pass", null, null, null);
     String header = auth.headers().get("Authorization");
