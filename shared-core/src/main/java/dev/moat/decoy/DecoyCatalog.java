@@ -17,19 +17,16 @@ public final class DecoyCatalog {
     DecoyCatalog catalog = new DecoyCatalog();
     UnauthorisedAccessDecoys.all().forEach(catalog::add);
     ExecutionDecoys.all().forEach(catalog::add);
+    catalog.add(SshEmulator.withDefaultCredentials());
     return catalog;
   }
 
-  /** Adds an {@link HttpEmulator} or a {@link StreamEmulator}. */
+  /** Adds an {@link HttpEmulator}, a {@link StreamEmulator} or an {@link SshEmulator}. */
   public void add(Object emulator) {
-    CatalogEntry entry;
-    if (emulator instanceof HttpEmulator http) {
-      entry = http.describe();
-    } else if (emulator instanceof StreamEmulator stream) {
-      entry = stream.describe();
-    } else {
+    if (!(emulator instanceof Emulator e)) {
       throw new IllegalArgumentException("not an emulator: " + emulator);
     }
+    CatalogEntry entry = e.describe();
     if (emulators.putIfAbsent(entry.type(), emulator) != null) {
       throw new IllegalStateException("two decoys of type " + entry.type());
     }
@@ -48,7 +45,7 @@ public final class DecoyCatalog {
   public List<CatalogEntry> entries() {
     List<CatalogEntry> entries = new ArrayList<>();
     for (Object e : emulators.values()) {
-      entries.add(e instanceof HttpEmulator h ? h.describe() : ((StreamEmulator) e).describe());
+      entries.add(((Emulator) e).describe());
     }
     return Collections.unmodifiableList(entries);
   }

@@ -31,7 +31,7 @@ public final class DecoyConfigReader {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Set<String> DECOY_FIELDS = Set.of("name", "type", "port", "service", "namespace", "labels", "replicas",
-      "routes", "serverHeaders", "banner", "replies", "alert");
+      "routes", "serverHeaders", "banner", "replies", "alert", "credentials");
   private static final Set<String> ROUTE_FIELDS = Set.of("method", "path", "status", "headers", "body", "alert");
 
   private final DecoyCatalog catalog;
@@ -144,6 +144,9 @@ public final class DecoyConfigReader {
       throw f.error(at + ".name", "'" + name + "' is not a valid name (lower-case letters, digits and '-', at most 63)");
     }
     String type = f.text(node, at, "type", true);
+    if (node.has("credentials") && !type.equals("ssh")) {
+      throw f.error(at + ".credentials", "only ssh decoys take credentials");
+    }
     Object emulator;
     if (type.equals("http")) {
       emulator = httpDecoy(f, at, node);
@@ -152,6 +155,9 @@ public final class DecoyConfigReader {
     } else {
       emulator = catalog.find(type).orElseThrow(() -> f.error(at + ".type",
           "'" + type + "' is neither a catalogue type nor http / tcp-banner (see 'moat decoy catalog')"));
+      if (emulator instanceof SshEmulator && node.has("credentials")) {
+        emulator = new SshEmulator(credentials(f, at, node.get("credentials")));
+      }
       for (String field : List.of("routes", "banner", "replies", "serverHeaders")) {
         if (node.has(field)) {
           throw f.error(at + "." + field, "only http and tcp-banner decoys take " + field);
@@ -184,6 +190,22 @@ public final class DecoyConfigReader {
     }
     Map<String, String> labels = f.strings(node, at, "labels");
     return new DecoySpec(name, type, port, service, namespace, labels, replicas, emulator);
+  }
+
+  /** An ssh decoy's accepted logins: 1 to 64 {@code user:password} strings. */
+  private static List<String> credentials(Fields f, String at, JsonNode list) throws MoatException {
+    if (!list.isArray() || list.isEmpty() || list.size() > 64) {
+      throw f.error(at + ".credentials", "give a list of 1 to 64 user:password strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode c = list.get(i);
+      if (!c.isTextual() || c.asText().indexOf(':') < 1 || c.asText().length() > 128) {
+        throw f.error(at + ".credentials[" + i + "]", "each credential is a user:password string (at most 128 characters)");
+      }
+      out.add(c.asText());
+    }
+    return out;
   }
 
   private RoutedHttpDecoy httpDecoy(Fields f, String at, JsonNode node) throws MoatException {
@@ -270,7 +292,7 @@ public final class DecoyConfigReader {
   }
 
   private static int defaultPort(Object emulator) {
-    return emulator instanceof HttpEmulator h ? h.describe().defaultPort() : ((StreamEmulator) emulator).describe().defaultPort();
+    return ((Emulator) emulator).describe().defaultPort();
   }
 
   /** Records the line of every field and list item, by its path ({@code decoys[1].port}). */

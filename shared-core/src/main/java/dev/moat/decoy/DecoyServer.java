@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class DecoyServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final List<Channel> listeners = new ArrayList<>();
+  private final List<SshDecoy> sshDecoys = new ArrayList<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
 
@@ -65,6 +67,10 @@ public final class DecoyServer implements AutoCloseable {
   }
 
   private void listen(ServedDecoy decoy, String bindAddress, ConnectionContext context) throws MoatException {
+    if (decoy.emulator() instanceof SshEmulator ssh) {
+      listenSsh(decoy, ssh, bindAddress, context);
+      return;
+    }
     DecoyLimits limits = context.limits();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
@@ -107,6 +113,20 @@ public final class DecoyServer implements AutoCloseable {
     ports.put(decoy.identity().name(), ((InetSocketAddress) channel.localAddress()).getPort());
   }
 
+  /** MINA SSHD runs its own acceptor and sessions; the decoy's commands still answer only from canned data. */
+  private void listenSsh(ServedDecoy decoy, SshEmulator ssh, String bindAddress, ConnectionContext context) throws MoatException {
+    SshDecoy server = ssh.decoy(decoy.identity(), context.publisher(), context.clock(), null);
+    sshDecoys.add(server);
+    try {
+      server.start(bindAddress, decoy.port());
+    } catch (IOException | RuntimeException e) {
+      throw new MoatException(Failure.UNREACHABLE,
+          "decoy " + decoy.identity().name() + " cannot listen on " + bindAddress + ":" + decoy.port() + ": " + e.getMessage(),
+          "choose another port, or stop what listens there (ports below 1024 need privileges)", e);
+    }
+    ports.put(decoy.identity().name(), server.boundPort());
+  }
+
   /** The port each decoy listens on, by decoy name, in the order they were given. */
   public Map<String, Integer> boundPorts() {
     return Collections.unmodifiableMap(ports);
@@ -121,6 +141,13 @@ public final class DecoyServer implements AutoCloseable {
   public void close() {
     for (Channel listener : listeners) {
       listener.close().syncUninterruptibly();
+    }
+    for (SshDecoy ssh : sshDecoys) {
+      try {
+        ssh.close();
+      } catch (IOException e) {
+        // stopping: nothing more to do for this listener
+      }
     }
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -5,9 +5,7 @@ package dev.moat.decoy;
  * and raises alerts through the {@link Interaction}. It must never execute, evaluate, deserialise or fetch
  * anything from the request.
  */
-public interface HttpEmulator {
-
-  CatalogEntry describe();
+public interface HttpEmulator extends Emulator {
 
   /** Extra headers on every answer ({@code Server: …}), to look like the real thing. */
   default java.util.Map<String, String> serverHeaders() {

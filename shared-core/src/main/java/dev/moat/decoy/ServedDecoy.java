@@ -6,13 +6,13 @@ import java.util.Objects;
  * One decoy a {@link DecoyServer} runs: who it is, what answers, and where.
  *
  * @param identity name, type, Service and namespace, for its alerts
- * @param emulator an {@link HttpEmulator} or a {@link StreamEmulator}
+ * @param emulator an {@link HttpEmulator}, a {@link StreamEmulator} or an {@link SshEmulator}
  * @param port the port to listen on; 0 picks a free one
  */
 public record ServedDecoy(DecoyIdentity identity, Object emulator, int port) {
   public ServedDecoy {
     Objects.requireNonNull(identity, "identity");
-    if (!(emulator instanceof HttpEmulator) && !(emulator instanceof StreamEmulator)) {
+    if (!(emulator instanceof HttpEmulator) && !(emulator instanceof StreamEmulator) && !(emulator instanceof SshEmulator)) {
       throw new IllegalArgumentException("not an emulator: " + emulator);
     }
     if (port < 0 || port > 65535) {

@@ -6,9 +6,7 @@ import java.nio.ByteBuffer;
  * A decoy that speaks a byte-stream protocol (Redis RESP, a banner service). The runtime owns the socket, read
  * limits and idle timeouts; the emulator gets bytes as they arrive and answers from canned data.
  */
-public interface StreamEmulator {
-
-  CatalogEntry describe();
+public interface StreamEmulator extends Emulator {
 
   /** The protocol its alerts name ({@code redis}, {@code tcp}); the runtime raises {@code <protocol>.connect} on every connection. */
   default String protocol() {

@@ -44,6 +44,6 @@ class DecoyCommandTest {
   void theCatalogListsTypeCategoryPortAndAlerts() {
     assertThat(moat("decoy", "catalog")).isZero();
     assertThat(out.toString()).contains("TYPE").contains("ALERTS ON").contains("http ").contains("tcp-banner")
-        .contains("every connection: tcp.connect (info)");
+        .contains("every connection: tcp.connect (info)").contains("ssh ").contains("weak password").contains("ssh.login_success");
   }
 }

@@ -130,6 +130,31 @@ class DecoyConfigReaderTest {
   }
 
   @Test
+  void anSshDecoyTakesItsOwnCredentialsAndNoOtherTypeDoes() throws Exception {
+    DecoySpec ssh = reader.parse("decoys.yaml", """
+        decoys:
+          - name: bastion
+            type: ssh
+            credentials: ["deploy:hunter2", "ops:ops"]
+        """).decoys().get(0);
+    assertThat(ssh.port()).as("the catalogue's port").isEqualTo(22);
+    assertThat(ssh.emulator()).isEqualTo(new SshEmulator(List.of("deploy:hunter2", "ops:ops")));
+    assertThat(reader.fromArguments(List.of("ssh:0")).decoys().get(0).emulator()).isEqualTo(SshEmulator.withDefaultCredentials());
+    assertError("""
+        decoys:
+          - name: cache
+            type: redis
+            credentials: ["a:b"]
+        """, "decoys.yaml:4: decoys[0].credentials: only ssh decoys take credentials");
+    assertError("""
+        decoys:
+          - name: bastion
+            type: ssh
+            credentials: ["nocolon"]
+        """, "decoys.yaml:4: decoys[0].credentials[0]: each credential is a user:password string");
+  }
+
+  @Test
   void brokenYamlNamesItsLine() {
     assertError("decoys:\n  - name: x\n    type: [unclosed\n", "decoys.yaml:");
   }
