@@ -214,13 +214,16 @@ final class DecoyCommand implements Runnable {
   }
 
   @Command(name = "deploy", mixinStandardHelpOptions = true,
-      description = "Deploy a decoy: a hardened Deployment running `moat decoy serve`, a Service under your name, a NetworkPolicy denying its egress.")
+      description = "Deploy decoys: for each, a hardened Deployment running `moat decoy serve`, a Service under your name, a NetworkPolicy denying its egress.")
   static final class Deploy implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--decoy", required = true, paramLabel = "TYPE", description = "The decoy type (redis, docker-api, ssh, …).")
+    @Option(names = "--decoy", paramLabel = "TYPE", description = "The decoy type (redis, docker-api, ssh, …).")
     String type;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A decoys.yaml: deploy every decoy in it (custom decoys included), instead of --decoy.")
+    String config;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The decoy's name. Default: the type.")
     String name;
@@ -258,11 +261,12 @@ final class DecoyCommand implements Runnable {
     public Integer call() throws Exception {
       Map<String, String> p = new HashMap<>();
       p.put("type", type);
+      p.put("config", config);
       p.put("name", name);
       p.put("service", service);
       p.put("namespace", namespace);
       p.put("port", port);
-      p.put("replicas", replicas);
+      p.put("replicas", config != null && "1".equals(replicas) ? null : replicas);
       p.put("labels", String.join("\n", labels));
       p.put("image", image);
       p.put("alert-egress", alertEgress);
@@ -307,7 +311,7 @@ final class DecoyCommand implements Runnable {
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a decoy: its Deployment, Service, NetworkPolicy and RBAC.")
+  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a decoy: its Deployment, Service, NetworkPolicy, ConfigMap and RBAC.")
   static final class Remove implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -325,7 +329,7 @@ final class DecoyCommand implements Runnable {
         List<String> deleted = new ManifestApplier(client).delete(namespace,
             Map.of(DecoyDeployment.PART_OF, "moat", DecoyDeployment.NAME_LABEL, name),
             List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class,
-                io.fabric8.kubernetes.api.model.ServiceAccount.class));
+                io.fabric8.kubernetes.api.model.ServiceAccount.class, io.fabric8.kubernetes.api.model.ConfigMap.class));
         if (deleted.isEmpty()) {
           throw new MoatException(dev.moat.Failure.NOT_FOUND, "no decoy named " + name + " in namespace " + namespace, "see `moat decoy list`");
         }

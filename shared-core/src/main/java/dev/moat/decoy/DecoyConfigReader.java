@@ -32,6 +32,8 @@ public final class DecoyConfigReader {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Set<String> DECOY_FIELDS = Set.of("name", "type", "port", "service", "namespace", "labels", "replicas",
       "routes", "serverHeaders", "banner", "replies", "alert", "credentials");
+  /** Fields that make a decoy more than its catalogue type: a deployment must carry them to the pod. */
+  private static final List<String> CUSTOM_FIELDS = List.of("routes", "serverHeaders", "banner", "replies", "alert", "credentials");
   private static final Set<String> ROUTE_FIELDS = Set.of("method", "path", "status", "headers", "body", "alert");
 
   private final DecoyCatalog catalog;
@@ -189,7 +191,8 @@ public final class DecoyConfigReader {
       throw f.error(at + ".replicas", replicas + " replicas: give 1 to 100");
     }
     Map<String, String> labels = f.strings(node, at, "labels");
-    return new DecoySpec(name, type, port, service, namespace, labels, replicas, emulator);
+    boolean custom = CUSTOM_FIELDS.stream().anyMatch(node::has);
+    return new DecoySpec(name, type, port, service, namespace, labels, replicas, emulator, custom ? node.toString() : null);
   }
 
   /** An ssh decoy's accepted logins: 1 to 64 {@code user:password} strings. */

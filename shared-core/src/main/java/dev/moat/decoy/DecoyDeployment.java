@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * @param image the Moat container image that runs {@code moat decoy serve}
  * @param alertEgress {@code host:port} the decoy may reach to deliver alerts (a webhook); null when alerts go to stdout only
  * @param kubernetesEvents whether alerts also become Kubernetes Events (the pod then gets a token and a Role that may only create events)
+ * @param definition the decoy's {@code decoys.yaml} entry (JSON) when it is a custom one; the pod then reads it from
+ *     a ConfigMap instead of naming a catalogue type; null for catalogue decoys
  */
 public record DecoyDeployment(
     String name,
@@ -28,7 +30,13 @@ public record DecoyDeployment(
     int replicas,
     String image,
     String alertEgress,
-    boolean kubernetesEvents) {
+    boolean kubernetesEvents,
+    String definition) {
+
+  public DecoyDeployment(String name, String type, String serviceName, String namespace, int port, Map<String, String> labels, int replicas,
+      String image, String alertEgress, boolean kubernetesEvents) {
+    this(name, type, serviceName, namespace, port, labels, replicas, image, alertEgress, kubernetesEvents, null);
+  }
 
   /** Label every Moat decoy object carries: what {@code moat decoy list} and {@code remove} select on. */
   public static final String PART_OF = "app.kubernetes.io/part-of";

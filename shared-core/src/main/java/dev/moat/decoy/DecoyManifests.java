@@ -1,6 +1,9 @@
 package dev.moat.decoy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -10,6 +13,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
@@ -32,9 +37,29 @@ public final class DecoyManifests {
 
   /** The port the decoy listens on inside the pod (unprivileged, so the pod needs no capability). */
   static final int CONTAINER_PORT = 8080;
+  static final String CONFIG_DIR = "/etc/moat";
+  static final String CONFIG_FILE = "decoys.yaml";
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final long RUN_AS = 65532;
 
   private DecoyManifests() {}
+
+  /**
+   * The pod's own {@code decoys.yaml} for a custom decoy: its entry with the deployment's name, Service and namespace
+   * and the container port (JSON, which YAML reads as it is).
+   */
+  static String podConfig(DecoyDeployment d) {
+    try {
+      ObjectNode entry = (ObjectNode) JSON.readTree(d.definition());
+      entry.put("name", d.name()).put("service", d.serviceName()).put("namespace", d.namespace()).put("port", CONTAINER_PORT);
+      entry.remove(List.of("labels", "replicas"));
+      ObjectNode root = JSON.createObjectNode();
+      root.putArray("decoys").add(entry);
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (java.io.IOException | ClassCastException e) {
+      throw new IllegalArgumentException("decoy " + d.name() + ": its definition is not a JSON object", e);
+    }
+  }
 
   public static List<HasMetadata> render(DecoyDeployment d) {
     List<HasMetadata> objects = new ArrayList<>();
@@ -46,6 +71,9 @@ public final class DecoyManifests {
       objects.add(new RoleBindingBuilder().withMetadata(meta(d, d.name() + "-events"))
           .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(d.name() + "-events").endRoleRef()
           .addNewSubject().withKind("ServiceAccount").withName(d.name()).withNamespace(d.namespace()).endSubject().build());
+    }
+    if (d.definition() != null) {
+      objects.add(new ConfigMapBuilder().withMetadata(meta(d, d.name())).addToData(CONFIG_FILE, podConfig(d)).build());
     }
     objects.add(new DeploymentBuilder().withMetadata(meta(d, d.name()))
         .withNewSpec().withReplicas(d.replicas())
@@ -60,6 +88,8 @@ public final class DecoyManifests {
         .withContainers(container(d))
         .addNewVolume().withName("spool").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir().endVolume()
         .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("16Mi")).endEmptyDir().endVolume()
+        .addAllToVolumes(d.definition() == null ? List.of()
+            : List.of(new VolumeBuilder().withName("config").withNewConfigMap().withName(d.name()).endConfigMap().build()))
         .endSpec().endTemplate().endSpec().build());
     objects.add(new ServiceBuilder().withMetadata(meta(d, d.serviceName()))
         .withNewSpec().withSelector(selector)
@@ -75,8 +105,13 @@ public final class DecoyManifests {
   private static Container container(DecoyDeployment d) {
     // Alerts go to standard output in Falco's format (the container log), spooled on the pod's emptyDir first.
     // The Kubernetes Events sink is not built yet, so --kubernetes-events only prepares the RBAC.
-    List<String> args = new ArrayList<>(List.of("decoy", "serve", "--bind", "0.0.0.0", "--decoy", d.type() + ":" + CONTAINER_PORT,
-        "--name", d.name(), "--service", d.serviceName(), "--namespace", d.namespace(), "--spool", "/var/spool/moat"));
+    List<String> args = new ArrayList<>(List.of("decoy", "serve", "--bind", "0.0.0.0"));
+    if (d.definition() == null) {
+      args.addAll(List.of("--decoy", d.type() + ":" + CONTAINER_PORT, "--name", d.name(), "--service", d.serviceName(), "--namespace", d.namespace()));
+    } else {
+      args.addAll(List.of("--config", CONFIG_DIR + "/" + CONFIG_FILE));
+    }
+    args.addAll(List.of("--spool", "/var/spool/moat"));
     return new ContainerBuilder().withName("decoy").withImage(d.image()).withArgs(args)
         .addNewPort().withName("decoy").withContainerPort(CONTAINER_PORT).withProtocol("TCP").endPort()
         .withNewSecurityContext().withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
@@ -87,6 +122,8 @@ public final class DecoyManifests {
         .endResources()
         .addNewVolumeMount().withName("spool").withMountPath("/var/spool/moat").endVolumeMount()
         .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .addAllToVolumeMounts(d.definition() == null ? List.of()
+            : List.of(new VolumeMountBuilder().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).build()))
         .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(CONTAINER_PORT)).endTcpSocket().endReadinessProbe()
         .build();
   }

@@ -14,9 +14,16 @@ import java.util.Objects;
  * @param labels extra labels (deployment)
  * @param replicas how many pods (deployment)
  * @param emulator what answers: a catalogue emulator or one built from the routes or banner
+ * @param definition the decoy's own entry of {@code decoys.yaml} as JSON when it carries more than a catalogue type
+ *     does (routes, a banner, replies, credentials…), so a deployment can hand it to the pod; null otherwise
  */
 public record DecoySpec(String name, String type, int port, String service, String namespace, Map<String, String> labels,
-    int replicas, Object emulator) {
+    int replicas, Object emulator, String definition) {
+
+  public DecoySpec(String name, String type, int port, String service, String namespace, Map<String, String> labels, int replicas,
+      Object emulator) {
+    this(name, type, port, service, namespace, labels, replicas, emulator, null);
+  }
 
   public DecoySpec {
     Objects.requireNonNull(name, "name");

@@ -7,6 +7,7 @@ import dev.moat.kube.ManifestApplier;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,24 +36,36 @@ public final class DeployDecoysStage {
   }
 
   public StageResult run(DeployDecoysRequest request, StageListener listener) throws MoatException {
-    DecoyDeployment decoy = request.decoy();
-    List<HasMetadata> objects = DecoyManifests.render(decoy);
+    List<HasMetadata> objects = new ArrayList<>();
+    StringBuilder table = new StringBuilder("| decoy | type | Service | namespace | port |\n|---|---|---|---|---|\n");
+    List<String> names = new ArrayList<>();
+    for (DecoyDeployment decoy : request.decoys()) {
+      objects.addAll(DecoyManifests.render(decoy));
+      names.add(decoy.name());
+      table.append("| ").append(decoy.name()).append(" | ").append(decoy.type()).append(" | ").append(decoy.serviceName()).append(" | ")
+          .append(decoy.namespace()).append(" | ").append(decoy.port()).append(" |\n");
+    }
+    DecoyDeployment first = request.decoy();
     Map<String, String> outputs = new LinkedHashMap<>();
-    outputs.put("DECOY_NAME", decoy.name());
-    outputs.put("SERVICE", decoy.serviceName() + "." + decoy.namespace());
-    outputs.put("PORT", Integer.toString(decoy.port()));
+    outputs.put("DECOY_NAME", first.name());
+    outputs.put("SERVICE", first.serviceName() + "." + first.namespace());
+    outputs.put("PORT", Integer.toString(first.port()));
+    outputs.put("DECOYS", String.join(",", names));
+    outputs.put("DECOY_COUNT", Integer.toString(names.size()));
+    String what = names.size() == 1 ? "decoy " + first.name() : names.size() + " decoys (" + String.join(", ", names) + ")";
     if (request.dryRun()) {
       outputs.put("MANIFESTS", yaml(objects));
-      return StageResult.pass("Rendered " + objects.size() + " objects for decoy " + decoy.name() + " (dry run)", outputs, "");
+      return StageResult.pass("Rendered " + objects.size() + " objects for " + what + " (dry run)", outputs, "");
     }
     List<String> applied;
     try (KubernetesClient client = clients.get()) {
       applied = new ManifestApplier(client).apply(objects);
     }
     applied.forEach(a -> listener.info("  applied " + a));
-    String summary = "### Moat: decoy deployed\n\n| decoy | type | Service | namespace | port |\n|---|---|---|---|---|\n| " + decoy.name() + " | "
-        + decoy.type() + " | " + decoy.serviceName() + " | " + decoy.namespace() + " | " + decoy.port() + " |\n";
-    return StageResult.pass("Deployed decoy " + decoy.name() + " (" + decoy.type() + ") as Service " + decoy.serviceName() + "."
-        + decoy.namespace() + ":" + decoy.port(), outputs, summary);
+    String summary = "### Moat: " + (names.size() == 1 ? "decoy" : "decoys") + " deployed\n\n" + table;
+    String headline = names.size() == 1
+        ? "Deployed decoy " + first.name() + " (" + first.type() + ") as Service " + first.serviceName() + "." + first.namespace() + ":" + first.port()
+        : "Deployed " + what;
+    return StageResult.pass(headline, outputs, summary);
   }
 }

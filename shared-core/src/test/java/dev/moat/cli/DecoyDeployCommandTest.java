@@ -72,6 +72,44 @@ class DecoyDeployCommandTest {
   }
 
   @Test
+  void aDecoysYamlDeploysEveryDecoyAndACustomOneTakesItsConfigMapAlongAndAway() throws Exception {
+    Path config = dir.resolve("decoys.yaml");
+    Files.writeString(config, """
+        decoys:
+          - name: payments-cache
+            type: redis
+            namespace: prod
+          - name: billing-admin
+            type: http
+            port: 80
+            routes:
+              - path: /admin/**
+                status: 403
+                body: "Forbidden"
+                alert: {severity: high, action: http.admin_probe}
+          - name: bastion
+            type: ssh
+            credentials: ["deploy:hunter2"]
+        """);
+    Run deploy = moat("decoy", "deploy", "--config", config.toString(), "--namespace", "shop", "--label", "team=sec");
+    assertThat(deploy.code()).as(deploy.err()).isZero();
+    assertThat(client.apps().deployments().inNamespace("prod").withName("payments-cache").get()).isNotNull();
+    assertThat(client.apps().deployments().inNamespace("shop").list().getItems()).extracting(d -> d.getMetadata().getName())
+        .containsExactlyInAnyOrder("billing-admin", "bastion");
+    assertThat(client.services().inNamespace("shop").withName("billing-admin").get().getSpec().getPorts().get(0).getPort()).isEqualTo(80);
+    assertThat(client.configMaps().inNamespace("shop").withName("billing-admin").get().getData().get("decoys.yaml")).contains("http.admin_probe");
+    assertThat(client.configMaps().inNamespace("shop").withName("bastion").get().getData().get("decoys.yaml")).contains("deploy:hunter2");
+    assertThat(client.configMaps().inNamespace("prod").list().getItems()).as("a catalogue decoy needs none").isEmpty();
+    assertThat(client.apps().deployments().inNamespace("shop").withName("billing-admin").get().getMetadata().getLabels()).containsEntry("team", "sec");
+
+    Run remove = moat("decoy", "remove", "billing-admin", "--namespace", "shop");
+    assertThat(remove.code()).as(remove.err()).isZero();
+    assertThat(remove.err()).contains("ConfigMap/billing-admin");
+    assertThat(client.configMaps().inNamespace("shop").withName("billing-admin").get()).isNull();
+    assertThat(client.configMaps().inNamespace("shop").withName("bastion").get()).as("the other decoy is untouched").isNotNull();
+  }
+
+  @Test
   void dryRunPrintsTheObjectsAndTouchesNothing() {
     Run dry = moat("decoy", "deploy", "--decoy", "ssh", "--name", "bastion", "--namespace", "ops", "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
@@ -84,9 +122,15 @@ class DecoyDeployCommandTest {
     Run badNamespace = moat("decoy", "deploy", "--decoy", "redis", "--namespace", "Prod_1", "--dry-run");
     assertThat(badNamespace.code()).isEqualTo(2);
     assertThat(badNamespace.err()).contains("namespace 'Prod_1'").doesNotContain("Exception");
-    Run unknownPort = moat("decoy", "deploy", "--decoy", "custom-http", "--dry-run");
-    assertThat(unknownPort.code()).isEqualTo(2);
-    assertThat(unknownPort.err()).contains("custom-http", "--port");
+    Run unknownType = moat("decoy", "deploy", "--decoy", "custom-http", "--dry-run");
+    assertThat(unknownType.code()).isEqualTo(2);
+    assertThat(unknownType.err()).contains("no decoy type 'custom-http'", "--config");
+    Run both = moat("decoy", "deploy", "--decoy", "redis", "--config", "decoys.yaml", "--dry-run");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("type and config are both given");
+    Run neither = moat("decoy", "deploy", "--dry-run");
+    assertThat(neither.code()).isEqualTo(2);
+    assertThat(neither.err()).contains("no decoy given");
     Run badEgress = moat("decoy", "deploy", "--decoy", "redis", "--alert-egress", "http://x", "--dry-run");
     assertThat(badEgress.code()).isEqualTo(2);
     assertThat(badEgress.err()).contains("alert-egress");

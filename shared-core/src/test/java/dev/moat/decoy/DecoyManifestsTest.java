@@ -21,7 +21,54 @@ class DecoyManifestsTest {
 
   private static final Map<String, String> SCHEMA_FILES = Map.of(
       "Deployment", "deployment-apps-v1.json", "Service", "service-v1.json", "NetworkPolicy", "networkpolicy-networking-v1.json",
-      "ServiceAccount", "serviceaccount-v1.json", "Role", "role-rbac-v1.json", "RoleBinding", "rolebinding-rbac-v1.json");
+      "ServiceAccount", "serviceaccount-v1.json", "Role", "role-rbac-v1.json", "RoleBinding", "rolebinding-rbac-v1.json",
+      "ConfigMap", "configmap-v1.json");
+
+  /** A custom http decoy as decoys.yaml gives it: its entry travels to the pod in a ConfigMap. */
+  static DecoyDeployment customHttp() throws Exception {
+    DecoySpec spec = new DecoyConfigReader(DecoyCatalog.builtIn()).parse("decoys.yaml", """
+        decoys:
+          - name: billing-admin
+            type: http
+            port: 80
+            namespace: prod
+            replicas: 2
+            routes:
+              - path: /admin/**
+                status: 403
+                body: "Forbidden"
+                alert: {severity: high, action: http.admin_probe}
+        """).decoys().get(0);
+    return new DecoyDeployment(spec.name(), spec.type(), spec.service(), spec.namespace(), spec.port(), spec.labels(), spec.replicas(),
+        "ghcr.io/moat-dev/moat:0.1.0", null, false, spec.definition());
+  }
+
+  @Test
+  void aCustomDecoyReadsItsOwnEntryFromAConfigMapThatServeAccepts() throws Exception {
+    List<HasMetadata> objects = DecoyManifests.render(customHttp());
+    io.fabric8.kubernetes.api.model.ConfigMap map = only(objects, io.fabric8.kubernetes.api.model.ConfigMap.class);
+    assertThat(map.getMetadata().getName()).isEqualTo("billing-admin");
+    assertThat(map.getMetadata().getLabels()).containsEntry(DecoyDeployment.NAME_LABEL, "billing-admin");
+    Deployment deployment = only(objects, Deployment.class);
+    io.fabric8.kubernetes.api.model.Container c = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getArgs()).containsSequence("--config", "/etc/moat/decoys.yaml").doesNotContain("--decoy");
+    assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/etc/moat") && Boolean.TRUE.equals(m.getReadOnly()));
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .anyMatch(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals("billing-admin"));
+    // what the pod's `moat decoy serve --config` reads: the same decoy, on the container port, under its deployed names
+    DecoySpec inPod = new DecoyConfigReader(DecoyCatalog.builtIn()).parse("decoys.yaml", map.getData().get("decoys.yaml")).decoys().get(0);
+    assertThat(inPod.type()).isEqualTo("http");
+    assertThat(inPod.port()).isEqualTo(8080);
+    assertThat(inPod.name()).isEqualTo("billing-admin");
+    assertThat(inPod.namespace()).isEqualTo("prod");
+    assertThat(inPod.emulator()).isInstanceOf(RoutedHttpDecoy.class);
+    assertThat(only(objects, Service.class).getSpec().getPorts().get(0).getPort()).as("the Service keeps the chosen port").isEqualTo(80);
+  }
+
+  @Test
+  void aCatalogueDecoyNeedsNoConfigMap() {
+    assertThat(DecoyManifests.render(redis(false, null))).noneMatch(o -> o.getKind().equals("ConfigMap"));
+  }
 
   static DecoyDeployment redis(boolean events, String alertEgress) {
     return new DecoyDeployment("payments-cache", "redis", "payments-cache", "prod", 6379, Map.of("team", "payments"), 2,
@@ -31,7 +78,7 @@ class DecoyManifestsTest {
   @Test
   void everyObjectIsValidAgainstTheKubernetesSchemaOfItsKind() throws Exception {
     ObjectMapper mapper = new ObjectMapper();
-    for (DecoyDeployment d : List.of(redis(false, null), redis(true, "10.0.0.7:2801"), redis(false, "falcosidekick.falco:2801"))) {
+    for (DecoyDeployment d : List.of(redis(false, null), redis(true, "10.0.0.7:2801"), redis(false, "falcosidekick.falco:2801"), customHttp())) {
       for (HasMetadata object : DecoyManifests.render(d)) {
         JsonSchema schema = kubernetesSchema(SCHEMA_FILES.get(object.getKind()));
         JsonNode json = mapper.readTree(Serialization.asJson(object));
