@@ -25,6 +25,7 @@ public final class Checks {
     all.add(new CodeInjectionCheck());
     all.add(new SsrfCheck());
     all.add(new XxeCheck());
+    all.add(new PocCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

@@ -68,6 +68,7 @@ public final class VulnerableApp implements AutoCloseable {
     all.add(new CodeInjectionRoutes());
     all.add(new SsrfRoutes());
     all.add(new XxeRoutes());
+    all.add(new PocRoutes());
     return all;
   }
 
