@@ -209,10 +209,6 @@ final class PocTemplateParser {
     if (paths.isEmpty() && raws.isEmpty()) {
       throw bad(at + (hasPath ? ".path" : ".raw"), "is empty");
     }
-    String condition = text(node, "matchers-condition", false, at + ".matchers-condition");
-    if (!condition.isEmpty() && !condition.equals("and") && !condition.equals("or")) {
-      throw bad(at + ".matchers-condition", "is '" + condition + "': give and or or");
-    }
     List<PocMatcher> matchers = new ArrayList<>();
     JsonNode ms = node.path("matchers");
     for (int i = 0; i < ms.size(); i++) {
@@ -231,7 +227,7 @@ final class PocTemplateParser {
       throw bad(at + ".max-redirects", "is negative");
     }
     boolean redirects = node.path("redirects").asBoolean(false) || node.path("host-redirects").asBoolean(false);
-    PocRequest request = new PocRequest(method, paths, headers, body, raws, condition.equals("and"), matchers, extractors,
+    PocRequest request = new PocRequest(method, paths, headers, body, raws, and(node, "matchers-condition", at), matchers, extractors,
         node.path("stop-at-first-match").asBoolean(false), redirects, Math.min(maxRedirects, 10));
     for (String path : paths) {
       try {
@@ -244,18 +240,8 @@ final class PocTemplateParser {
   }
 
   private PocMatcher matcher(JsonNode node, String at) throws MoatException {
-    if (node == null || !node.isObject()) {
-      throw bad(at, "is not a mapping");
-    }
-    String typeText = text(node, "type", true, at + ".type");
-    PocMatcher.Type type = switch (typeText) {
-      case "word" -> PocMatcher.Type.WORD;
-      case "regex" -> PocMatcher.Type.REGEX;
-      case "status" -> PocMatcher.Type.STATUS;
-      case "size" -> PocMatcher.Type.SIZE;
-      case "dsl" -> throw bad(at + ".type", "is dsl: DSL expressions are not evaluated; use word, regex, status or size");
-      default -> throw bad(at + ".type", "is '" + typeText + "': give word, regex, status or size");
-    };
+    PocMatcher.Type type = type(node, at, PocMatcher.Type.class);
+    String typeText = type.name().toLowerCase(Locale.ROOT);
     fields(node, at, MATCHER_FIELDS);
     List<String> values = new ArrayList<>();
     List<Integer> numbers = new ArrayList<>();
@@ -279,25 +265,12 @@ final class PocTemplateParser {
     for (int i = 0; i < values.size(); i++) {
       variables(values.get(i), at + "." + (type == PocMatcher.Type.WORD ? "words" : "regex") + "[" + i + "]");
     }
-    String condition = text(node, "condition", false, at + ".condition");
-    if (!condition.isEmpty() && !condition.equals("and") && !condition.equals("or")) {
-      throw bad(at + ".condition", "is '" + condition + "': give and or or");
-    }
-    return new PocMatcher(type, part(node, at), condition.equals("and"), node.path("negative").asBoolean(false),
+    return new PocMatcher(type, part(node, at), and(node, "condition", at), node.path("negative").asBoolean(false),
         node.path("case-insensitive").asBoolean(false), values, numbers, text(node, "name", false, at + ".name"));
   }
 
   private PocExtractor extractor(JsonNode node, String at) throws MoatException {
-    if (node == null || !node.isObject()) {
-      throw bad(at, "is not a mapping");
-    }
-    String typeText = text(node, "type", true, at + ".type");
-    PocExtractor.Type type = switch (typeText) {
-      case "regex" -> PocExtractor.Type.REGEX;
-      case "kval" -> PocExtractor.Type.KVAL;
-      case "dsl" -> throw bad(at + ".type", "is dsl: DSL expressions are not evaluated; use regex or kval");
-      default -> throw bad(at + ".type", "is '" + typeText + "': give regex or kval");
-    };
+    PocExtractor.Type type = type(node, at, PocExtractor.Type.class);
     fields(node, at, EXTRACTOR_FIELDS);
     if (node.path("internal").asBoolean(false)) {
       throw bad(at + ".internal", "is true: values are not passed between requests; drop internal to report them");
@@ -314,6 +287,33 @@ final class PocTemplateParser {
       throw bad(at + ".group", "is negative");
     }
     return new PocExtractor(type, part(node, at), values, group, text(node, "name", false, at + ".name"));
+  }
+
+  /** The block's {@code type}, one of the enum's constants in lower case; {@code dsl} and the rest refused. */
+  private <T extends Enum<T>> T type(JsonNode node, String at, Class<T> kind) throws MoatException {
+    if (node == null || !node.isObject()) {
+      throw bad(at, "is not a mapping");
+    }
+    String text = text(node, "type", true, at + ".type");
+    List<String> names = new ArrayList<>();
+    for (T constant : kind.getEnumConstants()) {
+      String name = constant.name().toLowerCase(Locale.ROOT);
+      if (name.equals(text)) {
+        return constant;
+      }
+      names.add(name);
+    }
+    throw bad(at + ".type", "is '" + text + "'" + (text.equals("dsl") ? " (DSL expressions are not evaluated)" : "") + ": give "
+        + String.join(", ", names));
+  }
+
+  /** True for {@code and}, false for {@code or} or nothing. */
+  private boolean and(JsonNode node, String key, String at) throws MoatException {
+    String condition = text(node, key, false, at + "." + key);
+    if (!condition.isEmpty() && !condition.equals("and") && !condition.equals("or")) {
+      throw bad(at + "." + key, "is '" + condition + "': give and or or");
+    }
+    return condition.equals("and");
   }
 
   private ResponsePart part(JsonNode node, String at) throws MoatException {

@@ -116,36 +116,19 @@ class PocCheckTest {
     return atRoot.stream().filter(f -> f.parameter().equals(id)).findFirst().orElseThrow();
   }
 
+  /** A template asking the redirect routes for a Jenkins header, with these redirect options. */
+  private static String headerTemplate(String id, String redirectOptions) {
+    return "id: " + id + "\ninfo: {name: " + id + ", severity: info}\nhttp:\n  - path: [\"{{BaseURL}}/twice\", \"{{BaseURL}}/away\"]\n    "
+        + redirectOptions + "\n    matchers: [{type: word, part: header, case-insensitive: true, words: [\"x-jenkins:\"]}]\n";
+  }
+
   @Test
   void redirectsAreFollowedWithinScopeAndMaxRedirects() throws Exception {
     List<Finding> viaRedirect = new CheckHarness(app.baseUri().resolve("/poc-redirect")).run(new PocCheck(), List.of());
     assertThat(keys(viaRedirect)).containsExactly("GET /poc-redirect/script jenkins-script-console-unauth");
-    Files.writeString(dir.resolve("hops.yaml"), """
-        id: hops-one
-        info: {name: One hop, severity: info}
-        http:
-          - path: ["{{BaseURL}}/twice", "{{BaseURL}}/away"]
-            redirects: true
-            max-redirects: 1
-            matchers: [{type: word, part: header, case-insensitive: true, words: ["x-jenkins:"]}]
-        """);
-    Files.writeString(dir.resolve("hops2.yaml"), """
-        id: hops-two
-        info: {name: Two hops, severity: info}
-        http:
-          - path: ["{{BaseURL}}/twice", "{{BaseURL}}/away"]
-            host-redirects: true
-            max-redirects: 2
-            matchers: [{type: word, part: header, case-insensitive: true, words: ["x-jenkins:"]}]
-        """);
-    Files.writeString(dir.resolve("hops10.yaml"), """
-        id: hops-default
-        info: {name: Default hops, severity: info}
-        http:
-          - path: ["{{BaseURL}}/twice", "{{BaseURL}}/away"]
-            redirects: true
-            matchers: [{type: word, part: header, case-insensitive: true, words: ["x-jenkins:"]}]
-        """);
+    Files.writeString(dir.resolve("hops1.yaml"), headerTemplate("hops-one", "redirects: true\n    max-redirects: 1"));
+    Files.writeString(dir.resolve("hops2.yaml"), headerTemplate("hops-two", "host-redirects: true\n    max-redirects: 2"));
+    Files.writeString(dir.resolve("hops10.yaml"), headerTemplate("hops-default", "redirects: true"));
     Files.writeString(dir.resolve("none.yaml"), """
         id: no-redirects
         info: {name: No redirects, severity: info}

@@ -27,60 +27,51 @@ public final class PocRoutes implements VulnerableRoutes {
   @Override
   public void register(AppRoutes routes) {
     vulnerable(routes, "/.git/config", "git-config-exposure");
-    routes.handle("GET", "/poc-twin/.git/config", req -> AppResponse.html("<!DOCTYPE html><html><head><title>How Git stores its settings</title></head>"
-        + "<body><p>A repository's settings live in .git/config:</p><pre>[core]\n\trepositoryformatversion = 0\n\tbare = false</pre></body></html>"));
-    twin(routes, "/poc-twin/.git/config", "git-config-exposure");
+    twin(routes, "/poc-twin/.git/config", "git-config-exposure", AppResponse.html("<!DOCTYPE html><html><head><title>How Git stores its settings"
+        + "</title></head><body><p>A repository's settings live in .git/config:</p><pre>[core]\n\trepositoryformatversion = 0\n\tbare = false</pre>"
+        + "</body></html>"));
 
     vulnerable(routes, "/actuator/env", "spring-actuator-env-exposure");
-    routes.handle("GET", "/poc-twin/actuator/env", req -> AppResponse.of(401, "application/json",
+    twin(routes, "/poc-twin/actuator/env", "spring-actuator-env-exposure", AppResponse.of(401, "application/json",
         "{\"timestamp\":\"2026-12-06T20:00:00Z\",\"status\":401,\"error\":\"Unauthorized\",\"path\":\"/actuator/env\"}")
         .withHeader("WWW-Authenticate", "Basic realm=\"Realm\""));
-    twin(routes, "/poc-twin/actuator/env", "spring-actuator-env-exposure");
 
-    routes.handle("GET", "/script", req -> AppResponse.html(jenkinsConsole()).withHeader("X-Jenkins", "2.440.3").withHeader("X-Hudson", "1.395"));
-    vulnerable(routes, "/script", "jenkins-script-console-unauth");
-    routes.handle("GET", "/poc-twin/script", req -> AppResponse.html("<!DOCTYPE html><html><head><title>Using the Jenkins Script Console</title>"
-        + "</head><body><h1>Script Console</h1><p>Our wiki page: open Manage Jenkins, then paste into the form field name=\"script\" "
-        + "(<code>&lt;textarea name=\"script\"&gt;</code>).</p></body></html>"));
-    twin(routes, "/poc-twin/script", "jenkins-script-console-unauth");
+    exposed(routes, "/script", "jenkins-script-console-unauth", AppResponse.html(jenkinsConsole()).withHeader("X-Jenkins", "2.440.3")
+        .withHeader("X-Hudson", "1.395"));
+    twin(routes, "/poc-twin/script", "jenkins-script-console-unauth", AppResponse.html("<!DOCTYPE html><html><head><title>Using the Jenkins "
+        + "Script Console</title></head><body><h1>Script Console</h1><p>Our wiki page: open Manage Jenkins, then paste into the form field "
+        + "name=\"script\" (<code>&lt;textarea name=\"script\"&gt;</code>).</p></body></html>"));
     routes.handle("GET", "/poc-redirect/script", req -> AppResponse.redirect("/script"));
     routes.handle("GET", "/poc-redirect/twice", req -> AppResponse.redirect("/poc-redirect/script"));
     routes.handle("GET", "/poc-redirect/away", req -> AppResponse.redirect("http://203.0.113.9/script"));
 
-    routes.handle("GET", "/whm-server-status", req -> AppResponse.html("<!DOCTYPE HTML><html><head><title>Apache Status</title></head><body>"
-        + "<h1>Apache Server Status for shop.example.test (via 10.0.0.5)</h1><dl><dt>Server Version: Apache/2.4.58 (Unix)</dt>"
-        + "<dt>Server uptime:  12 days 3 hours 4 minutes</dt><dt>1 requests currently being processed</dt></dl>"
-        + "<table><tr><th>Client</th><th>Request</th></tr><tr><td>10.0.0.9</td><td>GET /account?session=fake-session-4 HTTP/1.1</td></tr>"
-        + "</table></body></html>"));
-    vulnerable(routes, "/whm-server-status", "apache-server-status-exposure");
-    twin(routes, "/server-status", "apache-server-status-exposure");
-    routes.handle("GET", "/poc-twin/server-status", req -> AppResponse.html("<!DOCTYPE html><html><head><title>Service status</title></head>"
-        + "<body><h1>Shop status</h1><p>All systems operational. Uptime: 12 days. Served by Apache.</p></body></html>"));
-    twin(routes, "/poc-twin/server-status", "apache-server-status-exposure");
+    exposed(routes, "/whm-server-status", "apache-server-status-exposure", AppResponse.html("<!DOCTYPE HTML><html><head><title>Apache Status"
+        + "</title></head><body><h1>Apache Server Status for shop.example.test (via 10.0.0.5)</h1><dl><dt>Server Version: Apache/2.4.58 (Unix)"
+        + "</dt><dt>Server uptime:  12 days 3 hours 4 minutes</dt><dt>1 requests currently being processed</dt></dl><table><tr><th>Client</th>"
+        + "<th>Request</th></tr><tr><td>10.0.0.9</td><td>GET /account?session=fake-session-4 HTTP/1.1</td></tr></table></body></html>"));
+    routes.safe(POC, "GET", "/server-status", "apache-server-status-exposure");
+    twin(routes, "/poc-twin/server-status", "apache-server-status-exposure", AppResponse.html("<!DOCTYPE html><html><head><title>Service "
+        + "status</title></head><body><h1>Shop status</h1><p>All systems operational. Uptime: 12 days. Served by Apache.</p></body></html>"));
 
-    routes.handle("GET", "/info.php", req -> AppResponse.html("<!DOCTYPE html><html><head><title>phpinfo()</title></head><body>"
+    exposed(routes, "/info.php", "phpinfo-exposure", AppResponse.html("<!DOCTYPE html><html><head><title>phpinfo()</title></head><body>"
         + "<table><tr class=\"h\"><td><h1 class=\"p\">PHP Version 8.2.14</h1></td></tr></table><table><tr><td class=\"e\">System</td>"
         + "<td class=\"v\">Linux shop 6.1.0 x86_64</td></tr></table></body></html>"));
-    vulnerable(routes, "/info.php", "phpinfo-exposure");
-    twin(routes, "/phpinfo.php", "phpinfo-exposure");
-    routes.handle("GET", "/poc-twin/info.php", req -> AppResponse.html("<!DOCTYPE html><html><head><title>Requirements</title></head>"
+    routes.safe(POC, "GET", "/phpinfo.php", "phpinfo-exposure");
+    twin(routes, "/poc-twin/info.php", "phpinfo-exposure", AppResponse.html("<!DOCTYPE html><html><head><title>Requirements</title></head>"
         + "<body><p>This shop needs PHP Version 8.1 or later.</p></body></html>"));
-    twin(routes, "/poc-twin/info.php", "phpinfo-exposure");
 
-    routes.handle("GET", "/_cluster/health", req -> AppResponse.json("{\"cluster_name\":\"shop-search\",\"status\":\"green\",\"timed_out\":false,"
-        + "\"number_of_nodes\":1,\"number_of_data_nodes\":1,\"active_primary_shards\":5,\"active_shards\":5}"));
-    vulnerable(routes, "/_cluster/health", "elasticsearch-unauth-cluster-health");
-    routes.handle("GET", "/poc-twin/_cluster/health", req -> AppResponse.of(401, "application/json",
+    exposed(routes, "/_cluster/health", "elasticsearch-unauth-cluster-health", AppResponse.json("{\"cluster_name\":\"shop-search\","
+        + "\"status\":\"green\",\"timed_out\":false,\"number_of_nodes\":1,\"number_of_data_nodes\":1,\"active_primary_shards\":5,"
+        + "\"active_shards\":5}"));
+    twin(routes, "/poc-twin/_cluster/health", "elasticsearch-unauth-cluster-health", AppResponse.of(401, "application/json",
         "{\"error\":{\"root_cause\":[{\"type\":\"security_exception\",\"reason\":\"missing authentication credentials for REST request "
         + "[/_cluster/health]\"}],\"type\":\"security_exception\"},\"status\":401}").withHeader("WWW-Authenticate", "Basic realm=\"security\""));
-    twin(routes, "/poc-twin/_cluster/health", "elasticsearch-unauth-cluster-health");
 
-    routes.handle("GET", "/version", req -> AppResponse.json("{\"Platform\":{\"Name\":\"Docker Engine - Community\"},\"Version\":\"26.1.4\","
-        + "\"ApiVersion\":\"1.45\",\"MinAPIVersion\":\"1.24\",\"GitCommit\":\"de5c9cf\",\"GoVersion\":\"go1.21.11\",\"Os\":\"linux\","
-        + "\"Arch\":\"amd64\"}").withHeader("Api-Version", "1.45").withHeader("Server", "Docker/26.1.4 (linux)"));
-    vulnerable(routes, "/version", "docker-api-unauth-version");
-    routes.handle("GET", "/poc-twin/version", req -> AppResponse.json("{\"Version\":\"2.4.1\",\"ApiVersion\":\"v2\",\"GitCommit\":\"abc1234\"}"));
-    twin(routes, "/poc-twin/version", "docker-api-unauth-version");
+    exposed(routes, "/version", "docker-api-unauth-version", AppResponse.json("{\"Platform\":{\"Name\":\"Docker Engine - Community\"},"
+        + "\"Version\":\"26.1.4\",\"ApiVersion\":\"1.45\",\"MinAPIVersion\":\"1.24\",\"GitCommit\":\"de5c9cf\",\"GoVersion\":\"go1.21.11\","
+        + "\"Os\":\"linux\",\"Arch\":\"amd64\"}").withHeader("Api-Version", "1.45").withHeader("Server", "Docker/26.1.4 (linux)"));
+    twin(routes, "/poc-twin/version", "docker-api-unauth-version",
+        AppResponse.json("{\"Version\":\"2.4.1\",\"ApiVersion\":\"v2\",\"GitCommit\":\"abc1234\"}"));
 
     routes.handle("GET", "/index.action", PocRoutes::vulnerableStruts);
     vulnerable(routes, "/index.action", "struts2-ognl-content-type");
@@ -89,15 +80,23 @@ public final class PocRoutes implements VulnerableRoutes {
       return AppResponse.html("<html><body>Unsupported content type: " + type.replace("<", "&lt;") + "</body></html>")
           .withHeader("X-Requested-Content-Type", type);
     });
-    twin(routes, "/poc-twin/index.action", "struts2-ognl-content-type");
+    routes.safe(POC, "GET", "/poc-twin/index.action", "struts2-ognl-content-type");
+  }
+
+  /** A route of this group that a template must match. */
+  private static void exposed(AppRoutes routes, String path, String template, AppResponse response) {
+    routes.handle("GET", path, req -> response);
+    vulnerable(routes, path, template);
+  }
+
+  /** A look-alike that the template must not match. */
+  private static void twin(AppRoutes routes, String path, String template, AppResponse response) {
+    routes.handle("GET", path, req -> response);
+    routes.safe(POC, "GET", path, template);
   }
 
   private static void vulnerable(AppRoutes routes, String path, String template) {
     routes.vulnerable(POC, "GET", path, template);
-  }
-
-  private static void twin(AppRoutes routes, String path, String template) {
-    routes.safe(POC, "GET", path, template);
   }
 
   private static String jenkinsConsole() {
