@@ -17,6 +17,7 @@ import dev.moat.scan.engine.HttpScanClient;
 import dev.moat.scan.engine.ScanEngine;
 import dev.moat.scan.engine.ScanListener;
 import dev.moat.scan.oob.OutOfBandServer;
+import dev.moat.scan.poc.PocTemplates;
 import dev.moat.scan.report.ReportFormat;
 import dev.moat.scan.report.ScanMarkdownReport;
 import dev.moat.scan.report.ScanReportWriter;
@@ -74,6 +75,10 @@ public final class ScanApiStage {
     ScanSettings settings = new ScanSettings(request.timeDelay(), request.maxLoginAttempts(), ScanSettings.defaults().redirectMarkerHost(),
         request.templates(), ScanSettings.defaults().outOfBandWait());
     List<Check> checks = Checks.all().stream().filter(c -> request.checks().isEmpty() || request.checks().contains(c.type())).toList();
+    if (checks.stream().anyMatch(c -> c.type() == VulnerabilityClass.POC)) {
+      // every template is read and checked before the first request: a bad one is bad input, not a note
+      listener.detail(PocTemplates.load(request.templates()).size() + " PoC template(s)");
+    }
     try (HttpScanClient client = new HttpScanClient(scope, clientSettings); OutOfBandServer oob = outOfBand(request, context)) {
       ScanTargets.Found found = new ScanTargets(request, client, listener).find();
       List<Endpoint> endpoints = found.endpoints();

@@ -27,6 +27,7 @@ public final class Checks {
     all.add(new XxeCheck());
     all.add(new FileUploadCheck());
     all.add(new WeakPasswordCheck());
+    all.add(new PocCheck());
     all.sort(java.util.Comparator.comparing(c -> c.type().ordinal()));
     return List.copyOf(all);
   }

@@ -42,7 +42,8 @@ public final class ScanHtmlReport {
       h.append("<tr class=\"f\"><td data-rank=\"").append(f.severity().ordinal()).append("\"><span class=\"s ").append(severity).append("\">")
           .append(severity).append("</span></td><td>").append(escape(f.type().id())).append(" (CWE-").append(f.cwe()).append(")</td><td>")
           .append(escape(f.method())).append("</td><td><code>").append(escape(f.url())).append("</code></td><td>")
-          .append(f.parameter() == null ? "" : "<code>" + escape(f.parameter()) + "</code> (" + escape(f.location().name().toLowerCase(Locale.ROOT)) + ")")
+          .append(f.parameter() == null ? "" : "<code>" + escape(f.parameter()) + "</code>"
+              + (f.location() == null ? "" : " (" + escape(f.location().name().toLowerCase(Locale.ROOT)) + ")"))
           .append("</td><td data-rank=\"").append(f.confidence().ordinal()).append("\">").append(f.confidence().name().toLowerCase(Locale.ROOT))
           .append("</td><td>").append(escape(f.testMethod().detection())).append("</td></tr>\n");
       h.append("<tr class=\"d\"><td colspan=\"7\"><p><b>").append(escape(f.title())).append("</b></p><p>Payload: <code>")

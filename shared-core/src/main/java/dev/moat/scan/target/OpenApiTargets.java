@@ -52,15 +52,20 @@ public final class OpenApiTargets {
   /** Body fields per operation; a larger schema is cut. */
   static final int MAX_BODY_FIELDS = 200;
 
-  private static final ObjectMapper YAML = yamlReader();
+  private static final ObjectMapper YAML = yamlReader(MAX_DOCUMENT_CHARS);
   private static final String HINT = "give an OpenAPI 3.x or Swagger 2.0 document in JSON or YAML (bundle external $refs into it)";
 
   private OpenApiTargets() {
   }
 
-  private static ObjectMapper yamlReader() {
+  /**
+   * A Jackson reader for untrusted YAML (and JSON): documents over {@code maxChars} code points and alias bombs
+   * (more than 50 aliases to collections) are refused by SnakeYAML before anything is expanded. Also used for
+   * PoC templates ({@code scan.poc}).
+   */
+  public static ObjectMapper yamlReader(int maxChars) {
     org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
-    options.setCodePointLimit(MAX_DOCUMENT_CHARS);
+    options.setCodePointLimit(maxChars);
     options.setMaxAliasesForCollections(50);
     return new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build());
   }

@@ -117,4 +117,17 @@ class ScanReportWriterTest {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("moat-scan.sarif", "moat-scan.md");
     }
   }
+
+  @Test
+  void aFindingWithAParameterButNoLocationIsWrittenInEveryFormat(@TempDir Path dir) throws Exception {
+    // PoC findings carry the template id as their parameter and no location
+    Finding poc = new Finding(VulnerabilityClass.POC, Severity.HIGH, Confidence.FIRM, "GET", "http://127.0.0.1:8080/.git/config",
+        "GET http://127.0.0.1:8080/.git/config", "git-config-exposure", null, "Git configuration exposed (git-config-exposure)",
+        new TestMethod("template git-config-exposure: GET /.git/config", "matched"), null);
+    ScanReport report = new ScanReport("http://127.0.0.1:8080", "moat", Instant.parse("2026-12-06T10:00:00Z"), Instant.parse("2026-12-06T10:00:05Z"),
+        1, List.of(), List.of(poc), List.of());
+    ScanReportWriter.write(report, List.of(VulnerabilityClass.values()), dir, List.of(ReportFormat.values()));
+    assertThat(Files.readString(dir.resolve("moat-scan.html"))).contains("<code>git-config-exposure</code></td>");
+    assertThat(new ObjectMapper().readTree(dir.resolve("moat-scan.json").toFile()).path("findings").get(0).path("location").isNull()).isTrue();
+  }
 }

@@ -70,6 +70,7 @@ public final class VulnerableApp implements AutoCloseable {
     all.add(new XxeRoutes());
     all.add(new UploadRoutes());
     all.add(new LoginRoutes());
+    all.add(new PocRoutes());
     return all;
   }
 
