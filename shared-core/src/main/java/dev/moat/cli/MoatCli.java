@@ -29,6 +29,12 @@ public final class MoatCli implements Runnable {
       System.out.println(new Version().getVersion()[0]);
       return;
     }
+    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+      // With one or two cores the common pool has parallelism 1, and CompletableFuture then runs every async stage
+      // — the JDK HTTP client completes each response through one — on a new thread: a thread per request.
+      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+          Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+    }
     if (System.getProperty("jdk.httpclient.bufsize") == null) {
       // Blobs stream through the HTTP client in chunks of this size; the JDK's 16 KiB default costs a copy per chunk.
       System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));

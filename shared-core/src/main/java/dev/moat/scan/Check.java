@@ -12,6 +12,15 @@ public interface Check {
 
   VulnerabilityClass type();
 
+  /**
+   * Whether the check's tests can wait on the target's clock — time-based delays, out-of-band hits — so one of its
+   * tasks can take seconds whatever the request rate. The engine starts such tasks first, so they overlap the rest
+   * of the scan instead of trailing it.
+   */
+  default boolean waits() {
+    return false;
+  }
+
   /** Tests one endpoint (usually each of its parameters). */
   default void scan(Endpoint endpoint, CheckContext context) throws IOException, InterruptedException {}
 

@@ -70,6 +70,11 @@ public final class CommandInjectionCheck implements Check {
   }
 
   @Override
+  public boolean waits() {
+    return true;
+  }
+
+  @Override
   public void scan(Endpoint endpoint, CheckContext ctx) throws IOException, InterruptedException {
     String baseline = null;
     for (Parameter p : endpoint.parameters()) {

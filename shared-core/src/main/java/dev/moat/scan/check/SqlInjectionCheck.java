@@ -66,6 +66,11 @@ public final class SqlInjectionCheck implements Check {
   }
 
   @Override
+  public boolean waits() {
+    return true;
+  }
+
+  @Override
   public void scan(Endpoint endpoint, CheckContext ctx) throws IOException, InterruptedException {
     for (Parameter p : endpoint.parameters()) {
       if (p.isFile() || p.location() == ParameterLocation.HEADER) {

@@ -39,6 +39,11 @@ public final class SsrfCheck implements Check {
   }
 
   @Override
+  public boolean waits() {
+    return true;
+  }
+
+  @Override
   public void scan(Endpoint endpoint, CheckContext ctx) throws IOException, InterruptedException {
     OutOfBandListener oob = ctx.outOfBand();
     if (oob == null) {

@@ -54,6 +54,11 @@ public final class XxeCheck implements Check {
   }
 
   @Override
+  public boolean waits() {
+    return true;
+  }
+
+  @Override
   public void scan(Endpoint endpoint, CheckContext ctx) throws IOException, InterruptedException {
     List<Parameter> elements = endpoint.parameters(ParameterLocation.XML_BODY);
     ScanRequest baseline = endpoint.baseline();

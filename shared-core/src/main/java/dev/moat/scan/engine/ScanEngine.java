@@ -59,12 +59,25 @@ public final class ScanEngine {
     long before = client.requestsSent();
     Run run = new Run(client);
     List<Runnable> tasks = new ArrayList<>();
-    for (Check check : checks) {
+    // Checks that wait on the target's clock go first (see Check.waits): a vulnerable blind endpoint holds its task
+    // for seconds, and started last it would be the scan's tail.
+    List<Check> ordered = new ArrayList<>(checks);
+    ordered.sort(java.util.Comparator.comparing(c -> !c.waits()));
+    for (Check check : ordered) {
       tasks.add(() -> run.guard(check, target.toString(), () -> check.scanTarget(target, run)));
     }
+    for (Check check : ordered) {
+      for (Endpoint endpoint : endpoints) {
+        if (check.waits()) {
+          tasks.add(() -> run.guard(check, endpoint.method() + " " + endpoint.displayUrl(), () -> check.scan(endpoint, run)));
+        }
+      }
+    }
     for (Endpoint endpoint : endpoints) {
-      for (Check check : checks) {
-        tasks.add(() -> run.guard(check, endpoint.method() + " " + endpoint.displayUrl(), () -> check.scan(endpoint, run)));
+      for (Check check : ordered) {
+        if (!check.waits()) {
+          tasks.add(() -> run.guard(check, endpoint.method() + " " + endpoint.displayUrl(), () -> check.scan(endpoint, run)));
+        }
       }
     }
     // More tasks than requests in flight: checks spend time waiting (out-of-band hits, time-based delays) without
