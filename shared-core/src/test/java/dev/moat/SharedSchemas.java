@@ -33,6 +33,13 @@ public final class SharedSchemas {
     return dir;
   }
 
+  /** A Kubernetes kind's schema (yannh's v1.32.2 standalone-strict: draft-04 documents naming an unversioned meta-schema). */
+  public static JsonSchema kubernetes(String file) throws Exception {
+    ObjectNode schema = (ObjectNode) new ObjectMapper().readTree(dir().resolve("kubernetes/v1.32.2-standalone-strict").resolve(file).toFile());
+    schema.remove("$schema");
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
+  }
+
   public static JsonSchema crd(String file, String version) throws Exception {
     JsonNode definition = YAML.readTree(dir().resolve(file).toFile());
     JsonNode openApi = null;

@@ -111,6 +111,10 @@ final class DecoyCommand implements Runnable {
     @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = AlertOptions.DEFAULT_METRICS_BIND, description = "Default: ${DEFAULT-VALUE}.")
     String metricsBind;
 
+    @Option(names = "--kubernetes-events",
+        description = "Alerts also become Warning Events on this pod (in a cluster: needs POD_NAME and POD_NAMESPACE, as moat decoy deploy sets them).")
+    boolean kubernetesEvents;
+
     @Override
     public Integer call() throws Exception {
       Map<String, String> parameters = new LinkedHashMap<>();
@@ -127,7 +131,7 @@ final class DecoyCommand implements Runnable {
           line -> {
             err.println("warning: " + line);
             err.flush();
-          });
+          }, eventSinks());
       AlertPublisher publisher = alert -> {
         if (alert.action().endsWith(".connect")) {
           alerts.metrics().connectionOpened(alert.decoyName());
@@ -171,6 +175,20 @@ final class DecoyCommand implements Runnable {
       DecoySpec d = config.decoys().get(0);
       return new DecoyConfig(List.of(new DecoySpec(name != null ? name : d.name(), d.type(), d.port(), service != null ? service : d.service(),
           namespace != null ? namespace : d.namespace(), d.labels(), d.replicas(), d.emulator())));
+    }
+
+    /** The Kubernetes Events sink when asked for: the pod's identity from the downward API, the client from the ServiceAccount. */
+    private List<dev.moat.decoy.alert.AlertSink> eventSinks() throws MoatException {
+      if (!kubernetesEvents) {
+        return List.of();
+      }
+      String pod = System.getenv("POD_NAME");
+      String podNamespace = System.getenv("POD_NAMESPACE");
+      if (pod == null || pod.isBlank() || podNamespace == null || podNamespace.isBlank()) {
+        throw new MoatException(Failure.INVALID_INPUT, "--kubernetes-events needs the environment variables POD_NAME and POD_NAMESPACE",
+            "set them from the downward API (metadata.name, metadata.namespace), as moat decoy deploy --kubernetes-events does");
+      }
+      return List.of(new dev.moat.decoy.alert.KubernetesEventSink("kubernetes-events", kubernetes(), podNamespace.trim(), pod.trim()));
     }
 
     private AlertOptions alertOptions() throws MoatException {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -103,8 +104,8 @@ public final class DecoyManifests {
   }
 
   private static Container container(DecoyDeployment d) {
-    // Alerts go to standard output in Falco's format (the container log), spooled on the pod's emptyDir first.
-    // The Kubernetes Events sink is not built yet, so --kubernetes-events only prepares the RBAC.
+    // Alerts go to standard output in Falco's format (the container log), spooled on the pod's emptyDir first; with
+    // kubernetesEvents also to Events on the pod, which learns its name and namespace from the downward API.
     List<String> args = new ArrayList<>(List.of("decoy", "serve", "--bind", "0.0.0.0"));
     if (d.definition() == null) {
       args.addAll(List.of("--decoy", d.type() + ":" + CONTAINER_PORT, "--name", d.name(), "--service", d.serviceName(), "--namespace", d.namespace()));
@@ -112,7 +113,14 @@ public final class DecoyManifests {
       args.addAll(List.of("--config", CONFIG_DIR + "/" + CONFIG_FILE));
     }
     args.addAll(List.of("--spool", "/var/spool/moat"));
+    if (d.kubernetesEvents()) {
+      args.add("--kubernetes-events");
+    }
     return new ContainerBuilder().withName("decoy").withImage(d.image()).withArgs(args)
+        .addAllToEnv(d.kubernetesEvents() ? List.of(
+            new EnvVarBuilder().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
+            new EnvVarBuilder().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef()
+                .endValueFrom().build()) : List.of())
         .addNewPort().withName("decoy").withContainerPort(CONTAINER_PORT).withProtocol("TCP").endPort()
         .withNewSecurityContext().withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
         .withPrivileged(false).withCapabilities(new Capabilities(null, List.of("ALL"))).endSecurityContext()

@@ -41,6 +41,13 @@ class DecoyCommandTest {
   }
 
   @Test
+  void kubernetesEventsOutsideAPodIsExitCode2NamingTheMissingVariables() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("POD_NAME") == null, "POD_NAME is set in this environment");
+    assertThat(moat("decoy", "serve", "--decoy", "redis:0", "--kubernetes-events")).isEqualTo(2);
+    assertThat(err.toString()).contains("--kubernetes-events needs the environment variables POD_NAME and POD_NAMESPACE").doesNotContain("\tat ");
+  }
+
+  @Test
   void theCatalogListsTypeCategoryPortAndAlerts() {
     assertThat(moat("decoy", "catalog")).isZero();
     assertThat(out.toString()).contains("TYPE").contains("ALERTS ON").contains("http ").contains("tcp-banner")

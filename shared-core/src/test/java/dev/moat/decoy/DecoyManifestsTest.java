@@ -80,7 +80,7 @@ class DecoyManifestsTest {
     ObjectMapper mapper = new ObjectMapper();
     for (DecoyDeployment d : List.of(redis(false, null), redis(true, "10.0.0.7:2801"), redis(false, "falcosidekick.falco:2801"), customHttp())) {
       for (HasMetadata object : DecoyManifests.render(d)) {
-        JsonSchema schema = kubernetesSchema(SCHEMA_FILES.get(object.getKind()));
+        JsonSchema schema = SharedSchemas.kubernetes(SCHEMA_FILES.get(object.getKind()));
         JsonNode json = mapper.readTree(Serialization.asJson(object));
         assertThat(schema.validate(json)).as(object.getKind() + " " + json).isEmpty();
       }
@@ -139,14 +139,10 @@ class DecoyManifestsTest {
     var pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
     assertThat(pod.getServiceAccountName()).isEqualTo("payments-cache");
     assertThat(pod.getAutomountServiceAccountToken()).isTrue();
-  }
-
-  /** yannh's standalone-strict schemas name an unversioned meta-schema; they are draft-04 documents. */
-  private static JsonSchema kubernetesSchema(String file) throws Exception {
-    com.fasterxml.jackson.databind.node.ObjectNode schema = (com.fasterxml.jackson.databind.node.ObjectNode)
-        new ObjectMapper().readTree(SharedSchemas.dir().resolve("kubernetes/v1.32.2-standalone-strict").resolve(file).toFile());
-    schema.remove("$schema");
-    return com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V4).getSchema(schema);
+    io.fabric8.kubernetes.api.model.Container c = pod.getContainers().get(0);
+    assertThat(c.getArgs()).contains("--kubernetes-events");
+    assertThat(c.getEnv()).anyMatch(v -> v.getName().equals("POD_NAME") && v.getValueFrom().getFieldRef().getFieldPath().equals("metadata.name"))
+        .anyMatch(v -> v.getName().equals("POD_NAMESPACE") && v.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));
   }
 
   static <T> T only(List<HasMetadata> objects, Class<T> kind) {

@@ -89,6 +89,12 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
   /** Builds the pipeline the CLI's options describe; alerts for stdout go to {@code stdout}. */
   public static AlertPipeline fromOptions(AlertOptions options, OutputStream stdout, String hostname, Consumer<String> warnings)
       throws MoatException {
+    return fromOptions(options, stdout, hostname, warnings, List.of());
+  }
+
+  /** As {@link #fromOptions(AlertOptions, OutputStream, String, Consumer)}, with sinks the caller built (Kubernetes Events). */
+  public static AlertPipeline fromOptions(AlertOptions options, OutputStream stdout, String hostname, Consumer<String> warnings,
+      List<AlertSink> extraSinks) throws MoatException {
     Builder b = builder().spool(options.spool()).dedupeWindow(options.dedupeWindow()).spoolMaxBytes(options.spoolMaxBytes())
         .warnings(warnings);
     if (options.stdout() == AlertOptions.StdoutFormat.FALCO) {
@@ -100,6 +106,7 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
     for (AlertOptions.WebhookTarget w : options.webhooks()) {
       b.sink(new WebhookSink("webhook-" + i++, w.url(), w.format()));
     }
+    extraSinks.forEach(b::sink);
     if (options.metricsPort() != null) {
       b.metricsEndpoint(options.metricsBind(), options.metricsPort());
     }

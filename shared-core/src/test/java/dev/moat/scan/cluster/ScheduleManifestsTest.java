@@ -67,7 +67,7 @@ class ScheduleManifestsTest {
     ObjectNode cronJob = (ObjectNode) new ObjectMapper().readTree(Serialization.asJson(only(ScheduleManifests.render(inShop()), CronJob.class)));
     ObjectNode spec = (ObjectNode) cronJob.get("spec");
     spec.set("concurencyPolicy", spec.remove("concurrencyPolicy"));
-    assertThat(schema("cronjob-batch-v1.json").validate(cronJob)).isNotEmpty();
+    assertThat(SharedSchemas.kubernetes("cronjob-batch-v1.json").validate(cronJob)).isNotEmpty();
   }
 
   @Test
@@ -163,15 +163,7 @@ class ScheduleManifestsTest {
       namespaced.put("kind", kind.substring("Cluster".length()));
       checked = namespaced;
     }
-    assertThat(schema(SCHEMA_FILES.get(kind)).validate(checked)).as(kind + " " + object).isEmpty();
-  }
-
-  /** yannh's standalone-strict schemas name an unversioned meta-schema; they are draft-04 documents. */
-  private static JsonSchema schema(String file) throws Exception {
-    ObjectNode schema = (ObjectNode) new ObjectMapper().readTree(
-        SharedSchemas.dir().resolve("kubernetes/v1.32.2-standalone-strict").resolve(file).toFile());
-    schema.remove("$schema");
-    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
+    assertThat(SharedSchemas.kubernetes(SCHEMA_FILES.get(kind)).validate(checked)).as(kind + " " + object).isEmpty();
   }
 
   static <T> T only(List<HasMetadata> objects, Class<T> kind) {
