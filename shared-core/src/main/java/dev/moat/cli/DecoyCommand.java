@@ -7,17 +7,15 @@ import dev.moat.decoy.CatalogEntry;
 import dev.moat.decoy.DecoyDeployment;
 import dev.moat.decoy.alert.AlertOptions;
 import dev.moat.decoy.alert.AlertPipeline;
+import dev.moat.kube.ClusterAccess;
 import dev.moat.kube.ManifestApplier;
 import dev.moat.stage.DeployDecoysRequest;
 import dev.moat.stage.DeployDecoysStage;
 import dev.moat.stage.StageResult;
-import io.fabric8.kubernetes.api.model.Service;
+import dev.moat.stage.RemoveDecoysRequest;
+import dev.moat.stage.RemoveDecoysStage;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.HashMap;
 import dev.moat.decoy.DecoyCatalog;
 import dev.moat.decoy.DecoyConfig;
@@ -210,17 +208,21 @@ final class DecoyCommand implements Runnable {
 
   /** The cluster from KUBECONFIG / ~/.kube/config, or the in-cluster ServiceAccount. */
   static KubernetesClient kubernetes() {
-    return new KubernetesClientBuilder().build();
+    return ClusterAccess.fromEnvironment().client();
   }
 
   @Command(name = "deploy", mixinStandardHelpOptions = true,
-      description = "Deploy a decoy: a hardened Deployment running `moat decoy serve`, a Service under your name, a NetworkPolicy denying its egress.")
+      description = "Deploy a decoy (or every decoy of a decoys.yaml): a hardened Deployment running `moat decoy serve`, a Service under your name, "
+          + "a NetworkPolicy denying its egress.")
   static final class Deploy implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--decoy", required = true, paramLabel = "TYPE", description = "The decoy type (redis, docker-api, ssh, …).")
+    @Option(names = "--decoy", paramLabel = "TYPE", description = "The decoy type (redis, docker-api, ssh, …).")
     String type;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Deploy every decoy of this decoys.yaml (catalogue types) instead of one --decoy.")
+    Path config;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The decoy's name. Default: the type.")
     String name;
@@ -228,13 +230,14 @@ final class DecoyCommand implements Runnable {
     @Option(names = "--service", paramLabel = "NAME", description = "The Service name attackers find. Default: the decoy's name.")
     String service;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default",
+        description = "Default: ${DEFAULT-VALUE} (with --config: for the decoys that name none).")
     String namespace;
 
     @Option(names = "--port", paramLabel = "PORT", description = "The Service port. Default: the real service's port (6379 for redis).")
     String port;
 
-    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--replicas", paramLabel = "N", description = "Default: 1.")
     String replicas;
 
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Extra label on every object and pod. Repeatable.")
@@ -258,6 +261,7 @@ final class DecoyCommand implements Runnable {
     public Integer call() throws Exception {
       Map<String, String> p = new HashMap<>();
       p.put("type", type);
+      p.put("config", config == null ? null : config.toString());
       p.put("name", name);
       p.put("service", service);
       p.put("namespace", namespace);
@@ -307,32 +311,39 @@ final class DecoyCommand implements Runnable {
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a decoy: its Deployment, Service, NetworkPolicy and RBAC.")
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Remove decoys: each one's Deployment, Service, NetworkPolicy and RBAC.")
   static final class Remove implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The decoy's name.")
-    String name;
+    @Parameters(arity = "0..*", paramLabel = "NAME", description = "The decoys' names.")
+    List<String> names = new ArrayList<>();
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Remove every decoy of the decoys.yaml they were deployed from, instead of NAMEs.")
+    Path config;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default",
+        description = "Default: ${DEFAULT-VALUE} (with --config: for the decoys that name none).")
     String namespace;
+
+    @Option(names = "--ignore-missing", description = "Skip a decoy that is not there instead of failing (exit 5).")
+    boolean ignoreMissing;
+
+    @Mixin OutputOptionsMixin outputOptions;
 
     @Override
     public Integer call() throws MoatException {
+      Map<String, String> p = new HashMap<>();
+      p.put("name", String.join("\n", names));
+      p.put("config", config == null ? null : config.toString());
+      p.put("namespace", namespace);
+      p.put("ignore-missing", Boolean.toString(ignoreMissing));
+      RemoveDecoysRequest request = RemoveDecoysRequest.fromParameters(p);
       PrintWriter err = spec.commandLine().getErr();
-      try (KubernetesClient client = kubernetes()) {
-        List<String> deleted = new ManifestApplier(client).delete(namespace,
-            Map.of(DecoyDeployment.PART_OF, "moat", DecoyDeployment.NAME_LABEL, name),
-            List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class,
-                io.fabric8.kubernetes.api.model.ServiceAccount.class));
-        if (deleted.isEmpty()) {
-          throw new MoatException(dev.moat.Failure.NOT_FOUND, "no decoy named " + name + " in namespace " + namespace, "see `moat decoy list`");
-        }
-        deleted.forEach(d -> err.println("  deleted " + d));
-        err.flush();
-      }
-      return 0;
+      StageResult result = new RemoveDecoysStage(DecoyCommand::kubernetes).run(request, outputOptions.listener(err));
+      err.flush();
+      return outputOptions.publish(result, spec.commandLine().getOut(), err);
     }
   }
 }
