@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,11 +25,13 @@ class ClusterAccessTest {
   @Test
   void aKubeconfigGivenAsTextReachesItsServer() throws Exception {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("from-test").endMetadata().build()).create();
-    String kubeconfig = String.join("\n",
-        "apiVersion: v1", "kind: Config", "current-context: mock",
-        "clusters:", "- name: mock", "  cluster:", "    server: " + server.url("/").replaceAll("/$", ""), "    insecure-skip-tls-verify: true",
-        "users:", "- name: tester", "  user:", "    token: test-token",
-        "contexts:", "- name: mock", "  context:", "    cluster: mock", "    user: tester", "");
+    String kubeconfig = Serialization.asYaml(new io.fabric8.kubernetes.api.model.ConfigBuilder()
+        .withCurrentContext("mock")
+        .addNewCluster().withName("mock").withNewCluster().withServer(server.url("/").replaceAll("/$", "")).withInsecureSkipTlsVerify(true)
+        .endCluster().endCluster()
+        .addNewUser().withName("tester").withNewUser().withToken("test-token").endUser().endUser()
+        .addNewContext().withName("mock").withNewContext().withCluster("mock").withUser("tester").endContext().endContext()
+        .build());
     try (KubernetesClient fromText = ClusterAccess.fromKubeconfig("credential 'kc'", kubeconfig).client()) {
       assertThat(fromText.namespaces().withName("from-test").get()).isNotNull();
     }
