@@ -7,7 +7,6 @@ import dev.moat.decoy.CatalogEntry;
 import dev.moat.decoy.DecoyDeployment;
 import dev.moat.decoy.alert.AlertOptions;
 import dev.moat.decoy.alert.AlertPipeline;
-import dev.moat.kube.ClusterAccess;
 import dev.moat.kube.ManifestApplier;
 import dev.moat.stage.DeployDecoysRequest;
 import dev.moat.stage.DeployDecoysStage;
@@ -16,6 +15,7 @@ import dev.moat.stage.RemoveDecoysRequest;
 import dev.moat.stage.RemoveDecoysStage;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.HashMap;
 import dev.moat.decoy.DecoyCatalog;
 import dev.moat.decoy.DecoyConfig;
@@ -208,21 +208,17 @@ final class DecoyCommand implements Runnable {
 
   /** The cluster from KUBECONFIG / ~/.kube/config, or the in-cluster ServiceAccount. */
   static KubernetesClient kubernetes() {
-    return ClusterAccess.fromEnvironment().client();
+    return new KubernetesClientBuilder().build();
   }
 
   @Command(name = "deploy", mixinStandardHelpOptions = true,
-      description = "Deploy a decoy (or every decoy of a decoys.yaml): a hardened Deployment running `moat decoy serve`, a Service under your name, "
-          + "a NetworkPolicy denying its egress.")
+      description = "Deploy a decoy: a hardened Deployment running `moat decoy serve`, a Service under your name, a NetworkPolicy denying its egress.")
   static final class Deploy implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--decoy", paramLabel = "TYPE", description = "The decoy type (redis, docker-api, ssh, …).")
+    @Option(names = "--decoy", required = true, paramLabel = "TYPE", description = "The decoy type (redis, docker-api, ssh, …).")
     String type;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Deploy every decoy of this decoys.yaml (catalogue types) instead of one --decoy.")
-    Path config;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The decoy's name. Default: the type.")
     String name;
@@ -230,14 +226,13 @@ final class DecoyCommand implements Runnable {
     @Option(names = "--service", paramLabel = "NAME", description = "The Service name attackers find. Default: the decoy's name.")
     String service;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default",
-        description = "Default: ${DEFAULT-VALUE} (with --config: for the decoys that name none).")
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
     String namespace;
 
     @Option(names = "--port", paramLabel = "PORT", description = "The Service port. Default: the real service's port (6379 for redis).")
     String port;
 
-    @Option(names = "--replicas", paramLabel = "N", description = "Default: 1.")
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
     String replicas;
 
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Extra label on every object and pod. Repeatable.")
@@ -261,7 +256,6 @@ final class DecoyCommand implements Runnable {
     public Integer call() throws Exception {
       Map<String, String> p = new HashMap<>();
       p.put("type", type);
-      p.put("config", config == null ? null : config.toString());
       p.put("name", name);
       p.put("service", service);
       p.put("namespace", namespace);
@@ -312,7 +306,7 @@ final class DecoyCommand implements Runnable {
   }
 
   @Command(name = "remove", mixinStandardHelpOptions = true,
-      description = "Remove decoys: each one's Deployment, Service, NetworkPolicy and RBAC.")
+      description = "Remove decoys: each one's Deployment, Service, NetworkPolicy, ConfigMap and RBAC.")
   static final class Remove implements Callable<Integer> {
 
     @Spec CommandSpec spec;

@@ -5,6 +5,7 @@ import dev.moat.MoatException;
 import dev.moat.decoy.DecoyCatalog;
 import dev.moat.decoy.DecoyConfigReader;
 import dev.moat.decoy.DecoySpec;
+import dev.moat.kube.KubernetesNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,11 @@ public record RemoveDecoysRequest(List<Target> decoys, boolean ignoreMissing) {
       throw new MoatException(Failure.INVALID_INPUT, "give either decoy names or a decoys.yaml config, not both and not neither",
           "name the decoys to remove, or the decoys.yaml they were deployed from");
     }
-    String namespace = DeployDecoysRequest.checkedName("namespace", p.optional("namespace", "default").trim());
+    String namespace = KubernetesNames.label("namespace", p.optional("namespace", "default").trim(), 63);
     List<Target> targets = new ArrayList<>();
     if (config.isEmpty()) {
       for (String name : names) {
-        targets.add(new Target(DeployDecoysRequest.checkedName("name", name), namespace));
+        targets.add(new Target(KubernetesNames.label("name", name, 63), namespace));
       }
     } else {
       for (DecoySpec spec : new DecoyConfigReader(DecoyCatalog.builtIn()).read(Path.of(config)).decoys()) {

@@ -4,6 +4,7 @@ import dev.moat.Failure;
 import dev.moat.MoatException;
 import dev.moat.decoy.DecoyDeployment;
 import dev.moat.kube.ManifestApplier;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -20,13 +21,14 @@ import java.util.function.Supplier;
 
 /**
  * The remove-decoys stage: deletes every object of each decoy (Deployment, Service, NetworkPolicy, RoleBinding,
- * Role, ServiceAccount) carrying {@code app.kubernetes.io/part-of: moat} and its {@code moat.dev/decoy-name}. A decoy
- * with nothing left is NOT_FOUND unless the request ignores missing ones. The client comes from the caller.
+ * Role, ServiceAccount, the ConfigMap of a custom decoy) carrying {@code app.kubernetes.io/part-of: moat} and its
+ * {@code moat.dev/decoy-name}. A decoy with nothing left is NOT_FOUND unless the request ignores missing ones. The
+ * client comes from the caller.
  */
 public final class RemoveDecoysStage {
 
   private static final List<Class<? extends HasMetadata>> KINDS =
-      List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class, ServiceAccount.class);
+      List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class, ServiceAccount.class, ConfigMap.class);
 
   private final Supplier<KubernetesClient> clients;
 
@@ -62,7 +64,8 @@ public final class RemoveDecoysStage {
     outputs.put("DELETED_OBJECTS", Integer.toString(objects));
     String summary = "### Moat: decoys removed\n\n" + (removed.isEmpty() ? "Nothing to remove.\n"
         : "| decoy | namespace | objects deleted |\n|---|---|---|\n" + rows);
-    String message = removed.isEmpty() ? "No decoy to remove" : "Removed " + DeployDecoysStage.describe(removed) + " (" + objects + " objects)";
+    String which = removed.size() == 1 ? "decoy " + removed.get(0) : removed.size() + " decoys (" + String.join(", ", removed) + ")";
+    String message = removed.isEmpty() ? "No decoy to remove" : "Removed " + which + " (" + objects + " objects)";
     return StageResult.pass(message, outputs, summary);
   }
 }

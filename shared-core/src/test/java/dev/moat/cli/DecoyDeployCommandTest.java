@@ -93,38 +93,24 @@ class DecoyDeployCommandTest {
   }
 
   @Test
-  void deployAndRemoveEveryDecoyOfADecoysYamlWithTheirOutputs() throws Exception {
+  void removeTakesEveryDecoyOfTheDecoysYamlEachInItsNamespaceAndWritesTheOutputs() throws Exception {
+    assertThat(moat("decoy", "deploy", "--decoy", "redis", "--name", "payments-cache", "--namespace", "prod").code()).isZero();
+    assertThat(moat("decoy", "deploy", "--decoy", "docker-api", "--name", "build-docker", "--service", "docker", "--namespace", "ci").code()).isZero();
+    assertThat(moat("decoy", "deploy", "--decoy", "etcd", "--name", "kept", "--namespace", "ci").code()).isZero();
     Path config = dir.resolve("decoys.yaml");
     Files.writeString(config, String.join("\n",
-        "decoys:",
-        "  - name: payments-cache",
-        "    type: redis",
-        "    namespace: prod",
-        "    labels: {team: payments}",
-        "  - name: build-docker",
-        "    type: docker-api",
-        "    service: docker",
-        "    replicas: 2",
-        ""));
+        "decoys:", "  - name: payments-cache", "    type: redis", "    namespace: prod", "  - name: build-docker", "    type: docker-api", ""));
     Path outputs = dir.resolve("outputs");
-    Run deploy = moat("decoy", "deploy", "--config", config.toString(), "--namespace", "ci", "--outputs-file", outputs.toString());
-    assertThat(deploy.code()).as(deploy.err()).isZero();
-    assertThat(client.services().inNamespace("prod").withName("payments-cache").get().getSpec().getPorts().get(0).getPort()).isEqualTo(6379);
-    assertThat(client.services().inNamespace("ci").withName("docker").get().getSpec().getPorts().get(0).getPort()).isEqualTo(2375);
-    assertThat(client.apps().deployments().inNamespace("ci").withName("build-docker").get().getSpec().getReplicas()).isEqualTo(2);
-    assertThat(client.apps().deployments().inNamespace("prod").withName("payments-cache").get().getMetadata().getLabels())
-        .containsEntry("team", "payments");
-    assertThat(Files.readString(outputs)).contains("deployed=payments-cache,build-docker\n", "deployed-count=2\n",
-        "services=payments-cache.prod:6379,docker.ci:2375\n");
-
-    Path removed = dir.resolve("removed");
-    Run remove = moat("decoy", "remove", "--config", config.toString(), "--namespace", "ci", "--outputs-file", removed.toString());
+    Path summary = dir.resolve("summary.md");
+    Run remove = moat("decoy", "remove", "--config", config.toString(), "--namespace", "ci", "--outputs-file", outputs.toString(),
+        "--summary-file", summary.toString());
     assertThat(remove.code()).as(remove.err()).isZero();
-    assertThat(remove.err()).contains("deleted Deployment/payments-cache", "deleted Service/docker");
-    assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
-    assertThat(client.services().inAnyNamespace().list().getItems()).isEmpty();
-    assertThat(client.network().v1().networkPolicies().inAnyNamespace().list().getItems()).isEmpty();
-    assertThat(Files.readString(removed)).contains("removed=payments-cache,build-docker\n", "removed-count=2\n", "deleted-objects=6\n");
+    assertThat(remove.err()).contains("deleted Deployment/payments-cache", "deleted Service/docker", "deleted NetworkPolicy/build-docker-egress");
+    assertThat(remove.out()).contains("Removed 2 decoys (payments-cache, build-docker) (6 objects)");
+    assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).extracting(d -> d.getMetadata().getName()).containsExactly("kept");
+    assertThat(client.services().inNamespace("prod").list().getItems()).isEmpty();
+    assertThat(Files.readString(outputs)).contains("removed=payments-cache,build-docker\n", "removed-count=2\n", "deleted-objects=6\n");
+    assertThat(Files.readString(summary)).contains("### Moat: decoys removed", "| build-docker | ci | 3 |");
   }
 
   @Test
@@ -142,19 +128,16 @@ class DecoyDeployCommandTest {
   }
 
   @Test
-  void aCustomDecoyInTheConfigOrAMixOfFormsIsOneLineAndExitTwo() throws Exception {
+  void removeWithNamesAndAConfigOrWithNeitherIsOneLineAndExitTwo() throws Exception {
     Path config = dir.resolve("decoys.yaml");
-    Files.writeString(config, "decoys:\n  - name: admin\n    type: http\n    port: 8080\n    routes:\n      - path: /\n        body: ok\n");
-    Run custom = moat("decoy", "deploy", "--config", config.toString(), "--dry-run");
-    assertThat(custom.code()).isEqualTo(2);
-    assertThat(custom.err()).contains("decoy 'admin' is a custom http decoy").doesNotContain("Exception");
-    Run both = moat("decoy", "deploy", "--config", config.toString(), "--decoy", "redis", "--dry-run");
+    Files.writeString(config, "decoys:\n  - name: a\n    type: redis\n");
+    Run both = moat("decoy", "remove", "x", "--config", config.toString());
     assertThat(both.code()).isEqualTo(2);
-    assertThat(both.err()).contains("either a decoy type or a decoys.yaml");
-    Run nameWithConfig = moat("decoy", "remove", "x", "--config", config.toString());
-    assertThat(nameWithConfig.code()).isEqualTo(2);
-    assertThat(nameWithConfig.err()).contains("either decoy names or a decoys.yaml");
+    assertThat(both.err()).contains("either decoy names or a decoys.yaml").doesNotContain("Exception");
     Run neither = moat("decoy", "remove");
     assertThat(neither.code()).isEqualTo(2);
+    Run badName = moat("decoy", "remove", "Bad_Name");
+    assertThat(badName.code()).isEqualTo(2);
+    assertThat(badName.err()).contains("name 'Bad_Name'");
   }
 }

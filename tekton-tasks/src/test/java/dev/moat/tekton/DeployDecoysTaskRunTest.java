@@ -41,8 +41,9 @@ class DeployDecoysTaskRunTest {
     LocalTaskRun.Outcome deploy = task().param("decoy", "redis").param("name", "payments-cache").param("namespace", "prod")
         .param("labels", "team=payments,\n tier=cache ").run(run.resolve("deploy"));
     assertThat(deploy.exitCode()).as(deploy.log()).isZero();
-    assertThat(deploy.results()).containsEntry("DEPLOYED", "payments-cache").containsEntry("DEPLOYED_COUNT", "1")
-        .containsEntry("SERVICES", "payments-cache.prod:6379").containsEntry("REMOVED", "").containsEntry("REMOVED_COUNT", "0");
+    assertThat(deploy.results()).containsEntry("DECOY_NAME", "payments-cache").containsEntry("SERVICE", "payments-cache.prod")
+        .containsEntry("PORT", "6379").containsEntry("DECOYS", "payments-cache").containsEntry("DECOY_COUNT", "1")
+        .containsEntry("REMOVED", "").containsEntry("REMOVED_COUNT", "0").containsEntry("DELETED_OBJECTS", "0");
     assertThat(client.apps().deployments().inNamespace("prod").withName("payments-cache").get().getMetadata().getLabels())
         .containsEntry("team", "payments").containsEntry("tier", "cache");
     assertThat(client.network().v1().networkPolicies().inNamespace("prod").withName("payments-cache-egress").get()).isNotNull();
@@ -51,7 +52,7 @@ class DeployDecoysTaskRunTest {
         .run(run.resolve("remove"));
     assertThat(remove.exitCode()).as(remove.log()).isZero();
     assertThat(remove.results()).containsEntry("REMOVED", "payments-cache").containsEntry("REMOVED_COUNT", "1")
-        .containsEntry("DELETED_OBJECTS", "3").containsEntry("DEPLOYED", "").containsEntry("DEPLOYED_COUNT", "0");
+        .containsEntry("DELETED_OBJECTS", "3").containsEntry("DECOYS", "").containsEntry("DECOY_COUNT", "0").containsEntry("PORT", "");
     assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
     assertThat(client.services().inAnyNamespace().list().getItems()).isEmpty();
 
@@ -65,21 +66,22 @@ class DeployDecoysTaskRunTest {
   }
 
   @Test
-  void everyDecoyOfTheConfigWorkspaceIsDeployedAndRemoved() throws Exception {
+  void removeTakesEveryDecoyOfTheConfigWorkspaceEachInItsNamespace() throws Exception {
+    LocalTaskRun.Outcome docker = task().param("decoy", "docker-api").param("name", "ci-docker").param("namespace", "ci").run(run.resolve("d1"));
+    assertThat(docker.exitCode()).as(docker.log()).isZero();
+    LocalTaskRun.Outcome jenkins = task().param("decoy", "jenkins").param("name", "old-jenkins").param("namespace", "tools").param("port", "8081")
+        .run(run.resolve("d2"));
+    assertThat(jenkins.exitCode()).as(jenkins.log()).isZero();
+    assertThat(jenkins.results()).containsEntry("PORT", "8081");
     Path config = Files.createDirectories(run.resolve("ws/config"));
     Files.writeString(config.resolve("decoys.yaml"), String.join("\n",
         "decoys:", "  - name: ci-docker", "    type: docker-api", "  - name: old-jenkins", "    type: jenkins", "    namespace: tools", ""));
-    LocalTaskRun.Outcome deploy = task().param("config", "decoys.yaml").param("namespace", "ci").workspace("config", config)
-        .run(run.resolve("deploy"));
-    assertThat(deploy.exitCode()).as(deploy.log()).isZero();
-    assertThat(deploy.results()).containsEntry("DEPLOYED", "ci-docker,old-jenkins").containsEntry("DEPLOYED_COUNT", "2")
-        .containsEntry("SERVICES", "ci-docker.ci:2375,old-jenkins.tools:8080");
-    assertThat(client.apps().deployments().inNamespace("tools").withName("old-jenkins").get()).isNotNull();
 
     LocalTaskRun.Outcome remove = task().param("action", "remove").param("config", "decoys.yaml").param("namespace", "ci")
         .workspace("config", config).run(run.resolve("remove"));
     assertThat(remove.exitCode()).as(remove.log()).isZero();
-    assertThat(remove.results()).containsEntry("REMOVED", "ci-docker,old-jenkins").containsEntry("REMOVED_COUNT", "2");
+    assertThat(remove.results()).containsEntry("REMOVED", "ci-docker,old-jenkins").containsEntry("REMOVED_COUNT", "2")
+        .containsEntry("DELETED_OBJECTS", "6");
     assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
   }
 
@@ -99,12 +101,15 @@ class DeployDecoysTaskRunTest {
     LocalTaskRun.Outcome escape = task().param("config", "../decoys.yaml").run(run.resolve("escape"));
     assertThat(escape.exitCode()).isEqualTo(2);
     assertThat(escape.log()).contains("'../decoys.yaml'");
-    LocalTaskRun.Outcome unbound = task().param("config", "decoys.yaml").run(run.resolve("unbound"));
+    LocalTaskRun.Outcome unbound = task().param("action", "remove").param("config", "decoys.yaml").run(run.resolve("unbound"));
     assertThat(unbound.exitCode()).isEqualTo(2);
     assertThat(unbound.log()).contains("config workspace is not bound");
     LocalTaskRun.Outcome noKubeconfig = task().param("decoy", "redis").param("kubeconfig-file-name", "config").run(run.resolve("nokc"));
     assertThat(noKubeconfig.exitCode()).isEqualTo(2);
     assertThat(noKubeconfig.log()).contains("no file 'config'");
+    LocalTaskRun.Outcome wrongForm = task().param("action", "remove").param("decoy", "redis").run(run.resolve("form"));
+    assertThat(wrongForm.exitCode()).isEqualTo(2);
+    assertThat(wrongForm.log()).contains("decoy is for deploy");
     LocalTaskRun.Outcome badName = task().param("decoy", "redis").param("name", "Payments_Cache").run(run.resolve("name"));
     assertThat(badName.exitCode()).isEqualTo(2);
     assertThat(badName.log()).contains("name 'Payments_Cache'").doesNotContain("Exception");

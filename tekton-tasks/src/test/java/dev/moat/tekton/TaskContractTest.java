@@ -36,7 +36,8 @@ class TaskContractTest {
       "moat-verify", List.of("IMAGE_URL", "IMAGE_DIGEST", "SIGNERS", "SIGNER_KEY_IDS"),
       "moat-copy", List.of("IMAGE_URL", "IMAGE_DIGEST", "COPIED_TAGS"),
       "moat-learn-whitelist", List.of("IMAGE_URL", "IMAGE_DIGEST", "WHITELIST_DIGEST", "ENTRY_COUNT"),
-      "moat-deploy-decoys", List.of("DEPLOYED", "DEPLOYED_COUNT", "SERVICES", "REMOVED", "REMOVED_COUNT", "DELETED_OBJECTS"));
+      "moat-deploy-decoys",
+      List.of("DECOY_NAME", "SERVICE", "PORT", "DECOYS", "DECOY_COUNT", "REMOVED", "REMOVED_COUNT", "DELETED_OBJECTS"));
 
   private static final Map<String, List<String>> REQUIRED_PARAMS = Map.of(
       "moat-sign", List.of("image"),
