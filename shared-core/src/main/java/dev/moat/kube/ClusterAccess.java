@@ -2,12 +2,17 @@ package dev.moat.kube;
 
 import dev.moat.Failure;
 import dev.moat.MoatException;
+import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +33,15 @@ public final class ClusterAccess {
     return new ClusterAccess(() -> new KubernetesClientBuilder().build());
   }
 
-  /** A kubeconfig given as text; {@code source} names it in errors (a credential id, an input). */
+  /**
+   * A kubeconfig given as text; {@code source} names it in errors (a credential id, an input). It must be
+   * self-contained: a text kubeconfig may come from a less trusted place (a Jenkins agent's file) than the process
+   * that reads it, so exec and auth-provider plugins (commands this process would run) and file references
+   * (tokenFile, client-certificate, client-key, certificate-authority: files of this machine that would be read and,
+   * for a token, sent to the server the kubeconfig names) are refused.
+   */
   public static ClusterAccess fromKubeconfig(String source, String kubeconfig) throws MoatException {
+    selfContained(source, kubeconfig);
     Config config;
     try {
       config = Config.fromKubeconfig(kubeconfig);
@@ -41,6 +53,35 @@ public final class ClusterAccess {
           "give a kubeconfig whose current-context names a cluster with a server");
     }
     return new ClusterAccess(() -> new KubernetesClientBuilder().withConfig(config).build());
+  }
+
+  private static void selfContained(String source, String kubeconfig) throws MoatException {
+    io.fabric8.kubernetes.api.model.Config parsed;
+    try {
+      parsed = Serialization.unmarshal(kubeconfig, io.fabric8.kubernetes.api.model.Config.class);
+    } catch (RuntimeException e) {
+      parsed = null;
+    }
+    if (parsed == null) {
+      throw new MoatException(Failure.INVALID_INPUT, source + " is not a usable kubeconfig", "give a kubeconfig with a current-context, cluster and user");
+    }
+    for (NamedAuthInfo user : parsed.getUsers() == null ? List.<NamedAuthInfo>of() : parsed.getUsers()) {
+      AuthInfo auth = user.getUser();
+      if (auth != null && (auth.getExec() != null || auth.getAuthProvider() != null)) {
+        throw new MoatException(Failure.INVALID_INPUT, source + ": user '" + user.getName() + "' authenticates through an exec or auth-provider plugin,"
+            + " which Moat does not run", "give a kubeconfig with a token or a client certificate inline");
+      }
+      if (auth != null && (auth.getTokenFile() != null || auth.getClientCertificate() != null || auth.getClientKey() != null)) {
+        throw new MoatException(Failure.INVALID_INPUT, source + ": user '" + user.getName() + "' refers to files (tokenFile, client-certificate,"
+            + " client-key)", "inline them: token, client-certificate-data, client-key-data");
+      }
+    }
+    for (NamedCluster cluster : parsed.getClusters() == null ? List.<NamedCluster>of() : parsed.getClusters()) {
+      if (cluster.getCluster() != null && cluster.getCluster().getCertificateAuthority() != null) {
+        throw new MoatException(Failure.INVALID_INPUT, source + ": cluster '" + cluster.getName() + "' refers to a certificate-authority file",
+            "inline it as certificate-authority-data");
+      }
+    }
   }
 
   /**

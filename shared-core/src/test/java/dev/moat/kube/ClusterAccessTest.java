@@ -60,4 +60,23 @@ class ClusterAccessTest {
       assertThat(sa.getConfiguration().getNamespace()).isEqualTo("ci");
     }
   }
+
+  @Test
+  void aKubeconfigThatWouldRunACommandOrReadALocalFileIsRefused() {
+    String exec = String.join("\n", "apiVersion: v1", "kind: Config", "current-context: c",
+        "clusters:", "- name: k", "  cluster:", "    server: https://10.0.0.1",
+        "users:", "- name: u", "  user:", "    exec:", "      apiVersion: client.authentication.k8s.io/v1", "      command: /bin/touch",
+        "      args: [/tmp/pwned]",
+        "contexts:", "- name: c", "  context:", "    cluster: k", "    user: u", "");
+    assertThatThrownBy(() -> ClusterAccess.fromKubeconfig("the KUBECONFIG file", exec))
+        .isInstanceOfSatisfying(MoatException.class, e -> assertThat(e.getMessage()).contains("user 'u'", "exec or auth-provider"));
+    String tokenFile = exec.replace("    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /bin/touch\n      args: [/tmp/pwned]",
+        "    tokenFile: /var/jenkins_home/secrets/master.key");
+    assertThatThrownBy(() -> ClusterAccess.fromKubeconfig("the KUBECONFIG file", tokenFile))
+        .isInstanceOfSatisfying(MoatException.class, e -> assertThat(e.getMessage()).contains("refers to files"));
+    String caFile = tokenFile.replace("    tokenFile: /var/jenkins_home/secrets/master.key", "    token: t")
+        .replace("    server: https://10.0.0.1", "    server: https://10.0.0.1\n    certificate-authority: /etc/shadow");
+    assertThatThrownBy(() -> ClusterAccess.fromKubeconfig("the KUBECONFIG file", caFile))
+        .isInstanceOfSatisfying(MoatException.class, e -> assertThat(e.getMessage()).contains("certificate-authority file"));
+  }
 }
