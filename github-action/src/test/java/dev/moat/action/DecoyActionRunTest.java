@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,13 +29,7 @@ class DecoyActionRunTest {
   }
 
   private LocalActionRun.Outcome run(LocalActionRun action, String name) throws Exception {
-    Path runner = Files.createDirectories(temp.resolve(name + "/runner-temp"));
-    Path workspace = Files.createDirectories(temp.resolve(name + "/workspace"));
-    LocalActionRun.Outcome outcome = action.run(runner, workspace);
-    try (Stream<Path> left = Files.list(runner)) {
-      assertThat(left.map(p -> p.getFileName().toString())).as("kubeconfig copies left in RUNNER_TEMP").noneMatch(f -> f.startsWith("moat-kubeconfig."));
-    }
-    return outcome;
+    return action.runIn(temp, name);
   }
 
   @Test

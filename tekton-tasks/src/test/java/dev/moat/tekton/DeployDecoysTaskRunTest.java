@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Runs moat-deploy-decoys' real step script (see {@link LocalTaskRun}) against fabric8's mock API server in CRUD mode
@@ -93,26 +95,25 @@ class DeployDecoysTaskRunTest {
     assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
   }
 
-  @Test
-  void badInputsStopTheStepWithExitTwoBeforeTheClusterIsTouched() throws Exception {
-    LocalTaskRun.Outcome action = task().param("action", "undeploy").param("decoy", "redis").run(run.resolve("action"));
-    assertThat(action.exitCode()).isEqualTo(2);
-    assertThat(action.log()).contains("action must be deploy or remove");
-    LocalTaskRun.Outcome escape = task().param("config", "../decoys.yaml").run(run.resolve("escape"));
-    assertThat(escape.exitCode()).isEqualTo(2);
-    assertThat(escape.log()).contains("'../decoys.yaml'");
-    LocalTaskRun.Outcome unbound = task().param("action", "remove").param("config", "decoys.yaml").run(run.resolve("unbound"));
-    assertThat(unbound.exitCode()).isEqualTo(2);
-    assertThat(unbound.log()).contains("config workspace is not bound");
-    LocalTaskRun.Outcome noKubeconfig = task().param("decoy", "redis").param("kubeconfig-file-name", "config").run(run.resolve("nokc"));
-    assertThat(noKubeconfig.exitCode()).isEqualTo(2);
-    assertThat(noKubeconfig.log()).contains("no file 'config'");
-    LocalTaskRun.Outcome wrongForm = task().param("action", "remove").param("decoy", "redis").run(run.resolve("form"));
-    assertThat(wrongForm.exitCode()).isEqualTo(2);
-    assertThat(wrongForm.log()).contains("decoy is for deploy");
-    LocalTaskRun.Outcome badName = task().param("decoy", "redis").param("name", "Payments_Cache").run(run.resolve("name"));
-    assertThat(badName.exitCode()).isEqualTo(2);
-    assertThat(badName.log()).contains("name 'Payments_Cache'").doesNotContain("Exception");
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      action=undeploy, decoy=redis                 | action must be deploy or remove
+      config=../decoys.yaml                        | '../decoys.yaml'
+      action=remove, config=decoys.yaml            | config workspace is not bound
+      decoy=redis, kubeconfig-file-name=config     | no file 'config'
+      action=remove, decoy=redis                   | decoy is for deploy
+      decoy=redis, name=Payments_Cache             | name 'Payments_Cache' is not a valid Kubernetes name
+      decoy=redis, dry-run=maybe                   | dry-run must be true or false
+      """)
+  void badInputsStopTheStepWithExitTwoBeforeTheClusterIsTouched(String params, String message) throws Exception {
+    LocalTaskRun task = task();
+    for (String param : params.split(",")) {
+      String[] kv = param.trim().split("=", 2);
+      task.param(kv[0], kv[1]);
+    }
+    LocalTaskRun.Outcome outcome = task.run(run);
+    assertThat(outcome.exitCode()).as(outcome.log()).isEqualTo(2);
+    assertThat(outcome.log()).contains(message).doesNotContain("Exception");
     assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
   }
 }

@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import org.jenkinsci.plugins.plaincredentials.impl.FileCredentialsImpl;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
-import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,9 +45,7 @@ class MoatDeployDecoysStepTest {
   }
 
   private WorkflowRun build(String script) throws Exception {
-    WorkflowJob job = j.createProject(WorkflowJob.class);
-    job.setDefinition(new CpsFlowDefinition(script, true));
-    return job.scheduleBuild2(0).waitForStart();
+    return Pipelines.start(j, script);
   }
 
   @Test
