@@ -77,3 +77,22 @@ moat_add_registry_options() {
 moat_run() {
   moat "$@" --outputs-file "$GITHUB_OUTPUT" --summary-file "$GITHUB_STEP_SUMMARY"
 }
+
+# moat_use_kubeconfig VALUE: VALUE is a kubeconfig's path, or the kubeconfig itself (a secret), which is written to
+# a 0600 file under $RUNNER_TEMP that is removed when the step ends; KUBECONFIG then names it. Empty keeps the job's
+# own KUBECONFIG or ~/.kube/config (as kubectl would find them).
+moat_use_kubeconfig() {
+  local value="$1" file
+  if [ -z "$value" ]; then return 0; fi
+  if [[ "$value" == *$'\n'* ]]; then
+    file="$(mktemp "${RUNNER_TEMP}/moat-kubeconfig.XXXXXXXX")"
+    moat_temp_files+=("$file")
+    printf '%s\n' "$value" > "$file"
+    export KUBECONFIG="$file"
+  elif [ -f "$value" ]; then
+    export KUBECONFIG="$value"
+  else
+    echo "::error::kubeconfig is neither a file nor a kubeconfig's content"
+    exit 2
+  fi
+}

@@ -29,7 +29,8 @@ class ActionDefinitionTest {
       "sign", List.of("image-url", "image-digest", "key-id"),
       "verify", List.of("image-url", "image-digest", "signers", "signer-key-ids"),
       "copy", List.of("image-url", "image-digest", "copied-tags"),
-      "whitelist", List.of("image-url", "image-digest", "whitelist-digest", "entry-count", "whitelist-path", "policies-dir"));
+      "whitelist", List.of("image-url", "image-digest", "whitelist-digest", "entry-count", "whitelist-path", "policies-dir"),
+      "decoy", List.of("decoy-name", "service", "port", "decoys", "decoy-count", "removed", "removed-count", "deleted-objects"));
 
   /** Another action a step uses must be pinned to a full commit SHA, not a movable tag. */
   private static final java.util.regex.Pattern PINNED = java.util.regex.Pattern.compile("[\\w.-]+/[\\w.-]+@[0-9a-f]{40}");
@@ -111,7 +112,8 @@ class ActionDefinitionTest {
   @Test
   void readmeShowsAWorkflowUsingEveryAction() throws Exception {
     String readme = Files.readString(ActionFiles.moduleDir().resolve("README.md"));
-    assertThat(readme).contains("github-action/sign@", "github-action/verify@", "github-action/copy@", "github-action/whitelist@", "moat-version");
+    assertThat(readme).contains("github-action/sign@", "github-action/verify@", "github-action/copy@", "github-action/whitelist@", "github-action/decoy@",
+        "moat-version");
   }
 
   private static JsonSchema schema() throws Exception {

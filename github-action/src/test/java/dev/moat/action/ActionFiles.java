@@ -10,7 +10,7 @@ import java.util.List;
 /** Where the actions are, and the shared schemas next to the project root. */
 final class ActionFiles {
 
-  static final List<String> ACTIONS = List.of("sign", "verify", "copy", "whitelist");
+  static final List<String> ACTIONS = List.of("sign", "verify", "copy", "whitelist", "decoy");
 
   private ActionFiles() {}
 

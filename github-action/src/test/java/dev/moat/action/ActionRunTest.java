@@ -68,13 +68,7 @@ class ActionRunTest {
   }
 
   private LocalActionRun.Outcome run(LocalActionRun action, String name) throws Exception {
-    Path runner = Files.createDirectories(temp.resolve(name + "/runner-temp"));
-    Path workspace = Files.createDirectories(temp.resolve(name + "/workspace"));
-    LocalActionRun.Outcome outcome = action.run(runner, workspace);
-    try (Stream<Path> left = Files.list(runner)) {
-      assertThat(left.map(p -> p.getFileName().toString())).as("key files left in RUNNER_TEMP").noneMatch(f -> f.startsWith("moat-key."));
-    }
-    return outcome;
+    return action.runIn(temp, name);
   }
 
   private static LocalActionRun action(String name) throws Exception {

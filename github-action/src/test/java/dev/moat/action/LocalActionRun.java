@@ -142,6 +142,21 @@ final class LocalActionRun {
     return new Outcome(0, log.toString(), outputs, outputsFiles.toString(), summary.toString(), used);
   }
 
+  /**
+   * Runs in fresh {@code temp/name/runner-temp} and {@code temp/name/workspace} directories and checks that no secret
+   * the action wrote to RUNNER_TEMP (a key, a kubeconfig: {@code moat-key.*}, {@code moat-kubeconfig.*}) is left.
+   */
+  Outcome runIn(Path temp, String name) throws IOException, InterruptedException {
+    Path runner = Files.createDirectories(temp.resolve(name + "/runner-temp"));
+    Path workspace = Files.createDirectories(temp.resolve(name + "/workspace"));
+    Outcome outcome = run(runner, workspace);
+    try (java.util.stream.Stream<Path> left = Files.list(runner)) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("secret files left in RUNNER_TEMP")
+          .noneMatch(f -> f.startsWith("moat-key.") || f.startsWith("moat-kubeconfig."));
+    }
+    return outcome;
+  }
+
   /** GITHUB_OUTPUT / GITHUB_ENV syntax: name=value lines and name<<DELIMITER … DELIMITER blocks. */
   static Map<String, String> parseOutputs(String text) {
     Map<String, String> out = new LinkedHashMap<>();

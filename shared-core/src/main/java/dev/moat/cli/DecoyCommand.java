@@ -11,11 +11,9 @@ import dev.moat.kube.ManifestApplier;
 import dev.moat.stage.DeployDecoysRequest;
 import dev.moat.stage.DeployDecoysStage;
 import dev.moat.stage.StageResult;
-import io.fabric8.kubernetes.api.model.Service;
+import dev.moat.stage.RemoveDecoysRequest;
+import dev.moat.stage.RemoveDecoysStage;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.HashMap;
@@ -329,32 +327,39 @@ final class DecoyCommand implements Runnable {
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a decoy: its Deployment, Service, NetworkPolicy, ConfigMap and RBAC.")
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Remove decoys: each one's Deployment, Service, NetworkPolicy, ConfigMap and RBAC.")
   static final class Remove implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The decoy's name.")
-    String name;
+    @Parameters(arity = "0..*", paramLabel = "NAME", description = "The decoys' names.")
+    List<String> names = new ArrayList<>();
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Remove every decoy of the decoys.yaml they were deployed from, instead of NAMEs.")
+    Path config;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default",
+        description = "Default: ${DEFAULT-VALUE} (with --config: for the decoys that name none).")
     String namespace;
+
+    @Option(names = "--ignore-missing", description = "Skip a decoy that is not there instead of failing (exit 5).")
+    boolean ignoreMissing;
+
+    @Mixin OutputOptionsMixin outputOptions;
 
     @Override
     public Integer call() throws MoatException {
+      Map<String, String> p = new HashMap<>();
+      p.put("name", String.join("\n", names));
+      p.put("config", config == null ? null : config.toString());
+      p.put("namespace", namespace);
+      p.put("ignore-missing", Boolean.toString(ignoreMissing));
+      RemoveDecoysRequest request = RemoveDecoysRequest.fromParameters(p);
       PrintWriter err = spec.commandLine().getErr();
-      try (KubernetesClient client = kubernetes()) {
-        List<String> deleted = new ManifestApplier(client).delete(namespace,
-            Map.of(DecoyDeployment.PART_OF, "moat", DecoyDeployment.NAME_LABEL, name),
-            List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class,
-                io.fabric8.kubernetes.api.model.ServiceAccount.class, io.fabric8.kubernetes.api.model.ConfigMap.class));
-        if (deleted.isEmpty()) {
-          throw new MoatException(dev.moat.Failure.NOT_FOUND, "no decoy named " + name + " in namespace " + namespace, "see `moat decoy list`");
-        }
-        deleted.forEach(d -> err.println("  deleted " + d));
-        err.flush();
-      }
-      return 0;
+      StageResult result = new RemoveDecoysStage(DecoyCommand::kubernetes).run(request, outputOptions.listener(err));
+      err.flush();
+      return outputOptions.publish(result, spec.commandLine().getOut(), err);
     }
   }
 }

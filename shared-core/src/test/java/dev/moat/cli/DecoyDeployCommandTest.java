@@ -135,4 +135,53 @@ class DecoyDeployCommandTest {
     assertThat(badEgress.code()).isEqualTo(2);
     assertThat(badEgress.err()).contains("alert-egress");
   }
+
+  @Test
+  void removeTakesEveryDecoyOfTheDecoysYamlEachInItsNamespaceAndWritesTheOutputs() throws Exception {
+    assertThat(moat("decoy", "deploy", "--decoy", "redis", "--name", "payments-cache", "--namespace", "prod").code()).isZero();
+    assertThat(moat("decoy", "deploy", "--decoy", "docker-api", "--name", "build-docker", "--service", "docker", "--namespace", "ci").code()).isZero();
+    assertThat(moat("decoy", "deploy", "--decoy", "etcd", "--name", "kept", "--namespace", "ci").code()).isZero();
+    Path config = dir.resolve("decoys.yaml");
+    Files.writeString(config, String.join("\n",
+        "decoys:", "  - name: payments-cache", "    type: redis", "    namespace: prod", "  - name: build-docker", "    type: docker-api", ""));
+    Path outputs = dir.resolve("outputs");
+    Path summary = dir.resolve("summary.md");
+    Run remove = moat("decoy", "remove", "--config", config.toString(), "--namespace", "ci", "--outputs-file", outputs.toString(),
+        "--summary-file", summary.toString());
+    assertThat(remove.code()).as(remove.err()).isZero();
+    assertThat(remove.err()).contains("deleted Deployment/payments-cache", "deleted Service/docker", "deleted NetworkPolicy/build-docker-egress");
+    assertThat(remove.out()).contains("Removed 2 decoys (payments-cache, build-docker) (6 objects)");
+    assertThat(client.apps().deployments().inAnyNamespace().list().getItems()).extracting(d -> d.getMetadata().getName()).containsExactly("kept");
+    assertThat(client.services().inNamespace("prod").list().getItems()).isEmpty();
+    assertThat(Files.readString(outputs)).contains("removed=payments-cache,build-docker\n", "removed-count=2\n", "deleted-objects=6\n");
+    assertThat(Files.readString(summary)).contains("### Moat: decoys removed", "| build-docker | ci | 3 |");
+  }
+
+  @Test
+  void removeWithIgnoreMissingSkipsWhatIsNotThereAndRemovesTheRest() throws Exception {
+    assertThat(moat("decoy", "deploy", "--decoy", "etcd", "--name", "config-store", "--kubernetes-events").code()).isZero();
+    assertThat(client.rbac().roles().inNamespace("default").list().getItems()).hasSize(1);
+    Path outputs = dir.resolve("outputs");
+    Run remove = moat("decoy", "remove", "never-deployed", "config-store", "--ignore-missing", "--outputs-file", outputs.toString());
+    assertThat(remove.code()).as(remove.err()).isZero();
+    assertThat(remove.err()).contains("no decoy named never-deployed in namespace default (skipped)", "deleted Role/config-store-events",
+        "deleted ServiceAccount/config-store");
+    assertThat(client.rbac().roles().inNamespace("default").list().getItems()).isEmpty();
+    assertThat(client.serviceAccounts().inNamespace("default").withName("config-store").get()).isNull();
+    assertThat(Files.readString(outputs)).contains("removed=config-store\n", "removed-count=1\n");
+  }
+
+  @Test
+  void removeWithNamesAndAConfigOrWithNeitherIsOneLineAndExitTwo() throws Exception {
+    Path config = dir.resolve("decoys.yaml");
+    Files.writeString(config, "decoys:\n  - name: a\n    type: redis\n");
+    Run both = moat("decoy", "remove", "x", "--config", config.toString());
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("either decoy names or a decoys.yaml").doesNotContain("Exception");
+    Run neither = moat("decoy", "remove");
+    assertThat(neither.code()).isEqualTo(2);
+    Run badName = moat("decoy", "remove", "Bad_Name");
+    assertThat(badName.code()).isEqualTo(2);
+    assertThat(badName.err()).contains("name 'Bad_Name'");
+  }
 }

@@ -35,19 +35,23 @@ class TaskContractTest {
       "moat-sign", List.of("IMAGE_URL", "IMAGE_DIGEST", "KEY_ID"),
       "moat-verify", List.of("IMAGE_URL", "IMAGE_DIGEST", "SIGNERS", "SIGNER_KEY_IDS"),
       "moat-copy", List.of("IMAGE_URL", "IMAGE_DIGEST", "COPIED_TAGS"),
-      "moat-learn-whitelist", List.of("IMAGE_URL", "IMAGE_DIGEST", "WHITELIST_DIGEST", "ENTRY_COUNT"));
+      "moat-learn-whitelist", List.of("IMAGE_URL", "IMAGE_DIGEST", "WHITELIST_DIGEST", "ENTRY_COUNT"),
+      "moat-deploy-decoys",
+      List.of("DECOY_NAME", "SERVICE", "PORT", "DECOYS", "DECOY_COUNT", "REMOVED", "REMOVED_COUNT", "DELETED_OBJECTS"));
 
   private static final Map<String, List<String>> REQUIRED_PARAMS = Map.of(
       "moat-sign", List.of("image"),
       "moat-verify", List.of("image"),
       "moat-copy", List.of("source", "destination"),
-      "moat-learn-whitelist", List.of("image"));
+      "moat-learn-whitelist", List.of("image"),
+      "moat-deploy-decoys", List.of());
 
   private static final Map<String, Map<String, Boolean>> WORKSPACES = Map.of(
       "moat-sign", Map.of("signing-key", false, "dockerconfig", true, "ca-bundle", true),
       "moat-verify", Map.of("public-keys", false, "dockerconfig", true, "ca-bundle", true),
       "moat-copy", Map.of("signing-key", true, "public-keys", true, "dockerconfig", true, "ca-bundle", true),
-      "moat-learn-whitelist", Map.of("output", false, "signing-key", true, "dockerconfig", true, "ca-bundle", true));
+      "moat-learn-whitelist", Map.of("output", false, "signing-key", true, "dockerconfig", true, "ca-bundle", true),
+      "moat-deploy-decoys", Map.of("config", true, "kubeconfig", true));
 
   /** Workspaces a task writes to; every other workspace is declared read-only. */
   private static final Map<String, List<String>> WRITTEN_WORKSPACES = Map.of("moat-learn-whitelist", List.of("output"));

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /** The catalog files of this module (task/NAME/VERSION/NAME.yaml, pipeline/…) and how to read them. */
 final class TektonCatalog {
 
-  static final List<String> TASKS = List.of("moat-sign", "moat-verify", "moat-copy", "moat-learn-whitelist");
+  static final List<String> TASKS = List.of("moat-sign", "moat-verify", "moat-copy", "moat-learn-whitelist",
+      "moat-deploy-decoys");
   static final String PIPELINE = "moat-sign-verify-copy";
   static final String VERSION = "0.1";
 

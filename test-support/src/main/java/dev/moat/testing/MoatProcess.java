@@ -71,7 +71,8 @@ public final class MoatProcess {
   /** Runs any command with extra environment variables; stdout and stderr are collected. */
   public static Result exec(List<String> command, Map<String, String> env, Path workDir, int timeoutSeconds) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(k -> k.startsWith("MOAT_") || k.equals("COSIGN_PASSWORD") || k.equals("DOCKER_CONFIG") || k.equals("REGISTRY_AUTH_FILE"));
+    builder.environment().keySet().removeIf(k -> k.startsWith("MOAT_") || k.equals("COSIGN_PASSWORD") || k.equals("DOCKER_CONFIG") || k.equals("REGISTRY_AUTH_FILE")
+        || k.equals("KUBECONFIG"));
     builder.environment().putAll(env);
     if (workDir != null) {
       builder.directory(workDir.toFile());

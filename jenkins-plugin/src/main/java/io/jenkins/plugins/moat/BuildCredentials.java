@@ -23,14 +23,19 @@ final class BuildCredentials {
 
   /** A key from a secret file or secret text credential, written to a 0600 file in {@code files}. */
   String keyFile(String id, KeyFiles files) throws IOException {
+    return files.write(fileOrText(id)).toString();
+  }
+
+  /** The content of a secret file or secret text credential (a key, a kubeconfig), kept in memory only. */
+  byte[] fileOrText(String id) throws IOException {
     StandardCredentials c = find(id, StandardCredentials.class, "secret file or secret text");
     if (c instanceof FileCredentials file) {
       try (InputStream in = file.getContent()) {
-        return files.write(in.readAllBytes()).toString();
+        return in.readAllBytes();
       }
     }
     if (c instanceof StringCredentials text) {
-      return files.write(text.getSecret().getPlainText()).toString();
+      return text.getSecret().getPlainText().getBytes(StandardCharsets.UTF_8);
     }
     throw new AbortException("credentials '" + id + "' are neither a secret file nor secret text");
   }

@@ -20,7 +20,7 @@ final class CredentialChoices {
 
   private CredentialChoices() {}
 
-  /** Secret files and secret texts: keys. */
+  /** Secret files and secret texts: keys, kubeconfigs. */
   static ListBoxModel keys(Item item, String current) {
     return of(item, current, List.of(FileCredentials.class, StringCredentials.class));
   }

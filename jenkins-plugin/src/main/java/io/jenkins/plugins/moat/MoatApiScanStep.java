@@ -311,13 +311,7 @@ public final class MoatApiScanStep extends Step {
       if (openapi.startsWith("http://") || openapi.startsWith("https://")) {
         return openapi;
       }
-      FilePath source = workspace.child(relative(openapi, "openapi"));
-      if (!source.exists()) {
-        throw new AbortException("'openapi' names " + openapi + ", which is not in the workspace");
-      }
-      Path copy = temp.resolve("openapi-" + source.getName());
-      source.copyTo(new FilePath(copy.toFile()));
-      return copy.toString();
+      return workspaceFileOnController(openapi, "openapi", workspace, temp);
     }
 
     private static boolean atLeast(StageResult result, Severity threshold) {

@@ -76,6 +76,23 @@ abstract class MoatStageExecution extends SynchronousNonBlockingStepExecution<Ma
     }
   }
 
+  /**
+   * Copies the workspace file {@code value} (the step argument {@code name}; perhaps on an agent) into {@code temp} on
+   * the controller, where the stage runs, and returns the copy's path.
+   */
+  static String workspaceFileOnController(String value, String name, FilePath workspace, Path temp) throws IOException, InterruptedException {
+    if (workspace == null) {
+      throw new AbortException("'" + name + "' names a workspace file: call the step inside a node");
+    }
+    FilePath source = workspace.child(relative(value, name));
+    if (!source.exists()) {
+      throw new AbortException("'" + name + "' names " + value + ", which is not in the workspace");
+    }
+    Path copy = temp.resolve(name + "-" + source.getName());
+    source.copyTo(new FilePath(copy.toFile()));
+    return copy.toString();
+  }
+
   /** A path inside the workspace: relative, without {@code ..}. */
   static String relative(String value, String name) throws AbortException {
     String v = require(value, name).trim();

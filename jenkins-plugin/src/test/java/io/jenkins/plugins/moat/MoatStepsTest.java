@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.plaincredentials.impl.FileCredentialsImpl;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
-import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,9 +81,7 @@ class MoatStepsTest {
   }
 
   private WorkflowRun build(String script) throws Exception {
-    WorkflowJob job = j.createProject(WorkflowJob.class);
-    job.setDefinition(new CpsFlowDefinition(script, true));
-    return job.scheduleBuild2(0).waitForStart();
+    return Pipelines.start(j, script);
   }
 
   @Test
