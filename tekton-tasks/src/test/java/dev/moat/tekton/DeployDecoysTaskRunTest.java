@@ -88,6 +88,19 @@ class DeployDecoysTaskRunTest {
   }
 
   @Test
+  void deployTakesEveryDecoyOfTheConfigWorkspaceAndACustomOneItsConfigMap() throws Exception {
+    Path config = Files.createDirectories(run.resolve("ws/config"));
+    Files.writeString(config.resolve("decoys.yaml"), String.join("\n",
+        "decoys:", "  - name: ci-docker", "    type: docker-api", "  - name: billing-admin", "    type: http", "    port: 80", "    routes:",
+        "      - {path: /admin/**, status: 403, body: Forbidden, alert: {severity: high, action: http.admin_probe}}", ""));
+    LocalTaskRun.Outcome deploy = task().param("config", "decoys.yaml").param("namespace", "ci").workspace("config", config).run(run.resolve("deploy"));
+    assertThat(deploy.exitCode()).as(deploy.log()).isZero();
+    assertThat(deploy.results()).containsEntry("DECOYS", "ci-docker,billing-admin").containsEntry("DECOY_COUNT", "2");
+    assertThat(client.apps().deployments().inNamespace("ci").list().getItems()).hasSize(2);
+    assertThat(client.configMaps().inNamespace("ci").withName("billing-admin").get().getData().get("decoys.yaml")).contains("http.admin_probe");
+  }
+
+  @Test
   void aDryRunPrintsTheObjectsAndAppliesNothing() throws Exception {
     LocalTaskRun.Outcome dry = task().param("decoy", "etcd").param("dry-run", "true").run(run);
     assertThat(dry.exitCode()).as(dry.log()).isZero();
