@@ -56,8 +56,14 @@ public final class DecoyLoad {
     int httpPort = freePort();
     Path spool = Files.createTempDirectory("moat-bench-spool");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process serve = new ProcessBuilder(java, "-jar", jar.toString(), "decoy", "serve", "--decoy", "redis:" + redisPort,
-        "--decoy", "file-download:" + httpPort, "--dedupe-window", "0", "--spool", spool.toString()).start();
+    List<String> command = new ArrayList<>(List.of(java));
+    String jvmOptions = System.getenv("BENCH_SERVE_JAVA_OPTS"); // e.g. a JFR recording of serve
+    if (jvmOptions != null && !jvmOptions.isBlank()) {
+      command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString(), "decoy", "serve", "--decoy", "redis:" + redisPort, "--decoy", "file-download:" + httpPort,
+        "--dedupe-window", "0", "--spool", spool.toString()));
+    Process serve = new ProcessBuilder(command).start();
     try {
       BufferedReader err = new BufferedReader(new InputStreamReader(serve.getErrorStream(), StandardCharsets.UTF_8));
       for (int listening = 0; listening < 2; ) {
