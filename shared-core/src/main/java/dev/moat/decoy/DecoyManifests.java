@@ -39,6 +39,12 @@ public final class DecoyManifests {
   /** The port the decoy listens on inside the pod (unprivileged, so the pod needs no capability). */
   static final int CONTAINER_PORT = 8080;
   static final String CONFIG_DIR = "/etc/moat";
+  /**
+   * The decoy JVM's options in the pod (as {@code JAVA_TOOL_OPTIONS}): a heap that fits the 256Mi limit with room
+   * for Netty's direct buffers and thread stacks, the serial collector (no GC threads to feed on 500m of CPU), small
+   * stacks. {@code bench/decoy} runs serve with the same.
+   */
+  public static final String POD_JVM_OPTIONS = "-Xmx128m -XX:+UseSerialGC -Xss512k";
   static final String CONFIG_FILE = "decoys.yaml";
   private static final ObjectMapper JSON = new ObjectMapper();
   static final long RUN_AS = 65532;
@@ -117,6 +123,7 @@ public final class DecoyManifests {
       args.add("--kubernetes-events");
     }
     return new ContainerBuilder().withName("decoy").withImage(d.image()).withArgs(args)
+        .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue(POD_JVM_OPTIONS).endEnv()
         .addAllToEnv(d.kubernetesEvents() ? List.of(
             new EnvVarBuilder().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
             new EnvVarBuilder().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef()

@@ -66,6 +66,14 @@ class DecoyManifestsTest {
   }
 
   @Test
+  void theDecoyJvmFitsThePodsMemoryLimit() {
+    io.fabric8.kubernetes.api.model.Container c = only(DecoyManifests.render(redis(false, null)), Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    assertThat(c.getEnv()).anyMatch(v -> v.getName().equals("JAVA_TOOL_OPTIONS") && v.getValue().contains("-Xmx128m"));
+    assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("256Mi");
+  }
+
+  @Test
   void aCatalogueDecoyNeedsNoConfigMap() {
     assertThat(DecoyManifests.render(redis(false, null))).noneMatch(o -> o.getKind().equals("ConfigMap"));
   }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * The decoy benchmark's driver ({@code bench/decoy}): starts {@code moat decoy serve} with a Redis and a file-download
- * decoy on 127.0.0.1 (noise control off, so every attack is one alert), then for each decoy opens N connections
+ * decoy on 127.0.0.1 (noise control off, so every attack is one alert; the JVM options of the decoy's pod), then for each decoy opens N connections
  * from C concurrent clients, each sending one attack that carries a unique marker and reading the answer. It prints
  * connections per second, the alert latency — the attack sent to its alert line read from serve's standard output
  * — as p50/p99/max, alerts missing, and serve's peak RSS (VmHWM). It prints figures and never judges them.
@@ -46,8 +46,8 @@ public final class DecoyLoad {
       System.err.println("usage: DecoyLoad MOAT_JAR [CONNECTIONS [CONCURRENCY]]");
       System.exit(2);
     }
-    int connections = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-    int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    int connections = args.length > 1 ? Integer.parseInt(args[1]) : 60_000;
+    int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 32;
     new DecoyLoad().run(Path.of(args[0]), connections, concurrency);
   }
 
@@ -57,8 +57,9 @@ public final class DecoyLoad {
     Path spool = Files.createTempDirectory("moat-bench-spool");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
-    String jvmOptions = System.getenv("BENCH_SERVE_JAVA_OPTS"); // e.g. a JFR recording of serve
-    if (jvmOptions != null && !jvmOptions.isBlank()) {
+    // serve runs with the JVM options its pod gets (DecoyManifests.POD_JVM_OPTIONS) unless told otherwise, e.g. to record it with JFR
+    String jvmOptions = System.getenv().getOrDefault("BENCH_SERVE_JAVA_OPTS", dev.moat.decoy.DecoyManifests.POD_JVM_OPTIONS);
+    if (!jvmOptions.isBlank()) {
       command.addAll(List.of(jvmOptions.trim().split("\\s+")));
     }
     command.addAll(List.of("-jar", jar.toString(), "decoy", "serve", "--decoy", "redis:" + redisPort, "--decoy", "file-download:" + httpPort,
