@@ -149,6 +149,10 @@ final class HttpDecoyHandler extends ChannelInboundHandlerAdapter {
     Interaction interaction = context.interaction(ctx.channel(), "http", noting);
     HttpReply reply;
     try {
+      if (!(emulator instanceof Log4ShellDecoy)) {
+        // attackers spray ${jndi:…} at every web server they find: any HTTP decoy alerts on it, not only log4shell
+        Log4ShellDecoy.alertOnLookup(view, interaction);
+      }
       reply = emulator.handle(view, interaction);
     } catch (RuntimeException e) {
       reply = HttpReply.text(500, "Internal Server Error\n");

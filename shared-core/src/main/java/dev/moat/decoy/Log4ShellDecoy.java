@@ -46,10 +46,15 @@ public final class Log4ShellDecoy implements HttpEmulator {
     return finding;
   }
 
-  @Override
-  public HttpReply handle(HttpRequestView request, Interaction interaction) {
+  /** Raises {@code http.log4shell} when the request holds a JNDI lookup; the runtime calls it for every HTTP decoy. */
+  static void alertOnLookup(HttpRequestView request, Interaction interaction) {
     scan(request).ifPresent(f -> interaction.alert("http.log4shell", AlertSeverity.CRITICAL, "T1190", Excerpts.printable("${jndi:" + f.uri() + "}", 256),
         Map.of("callback_host", Excerpts.printable(f.callbackHost(), 256), "jndi_uri", Excerpts.printable(f.uri(), 256))));
+  }
+
+  @Override
+  public HttpReply handle(HttpRequestView request, Interaction interaction) {
+    alertOnLookup(request, interaction);
     String path = request.path();
     if (path.startsWith("/solr/admin/info/system")) {
       return HttpReply.json(200, "{\"responseHeader\":{\"status\":0,\"QTime\":3},\"mode\":\"std\",\"solr_home\":\"/var/solr/data\","

