@@ -49,6 +49,8 @@ public final class AlertSpool implements AutoCloseable {
   private final Map<String, Position> stored = new ConcurrentHashMap<>(); // read from disk, for sinks not yet registered
   private final Object appended = new Object();
   private FileChannel current;
+  private FileChannel lockChannel;
+  private java.nio.channels.FileLock lock;
   private long currentSeq;
   private long dropped;
 
@@ -70,12 +72,42 @@ public final class AlertSpool implements AutoCloseable {
     AlertSpool spool = new AlertSpool(dir, segmentBytes, maxBytes);
     try {
       Files.createDirectories(dir);
+      spool.lock();
       spool.load();
     } catch (IOException e) {
+      spool.unlock();
       throw new MoatException(Failure.UNREACHABLE, "cannot open the alert spool " + dir + ": " + e.getMessage(),
           "give --spool a writable directory");
     }
     return spool;
+  }
+
+  /** One process per spool: two writers would interleave segments and overwrite each other's progress. */
+  private void lock() throws IOException, MoatException {
+    lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new MoatException(Failure.INVALID_INPUT, "the alert spool " + dir + " is in use by another moat decoy serve",
+          "give each serve process its own --spool directory");
+    }
+  }
+
+  private void unlock() {
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      // closing: the lock goes with the channel anyway
+    }
   }
 
   private void load() throws IOException {
@@ -308,6 +340,8 @@ public final class AlertSpool implements AutoCloseable {
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } finally {
+        unlock();
       }
     }
     synchronized (appended) {

@@ -18,6 +18,20 @@ class AlertSpoolTest {
   Path dir;
 
   @Test
+  void aSecondWriterOnTheSameSpoolIsRefusedUntilTheFirstCloses() throws Exception {
+    try (AlertSpool first = AlertSpool.open(dir, 4096, 1 << 20)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> AlertSpool.open(dir, 4096, 1 << 20))
+          .isInstanceOfSatisfying(dev.moat.MoatException.class, e -> {
+            assertThat(e.failure()).isEqualTo(dev.moat.Failure.INVALID_INPUT);
+            assertThat(e.getMessage()).contains("is in use by another moat decoy serve");
+          });
+    }
+    try (AlertSpool again = AlertSpool.open(dir, 4096, 1 << 20)) {
+      assertThat(again.bytes()).isGreaterThanOrEqualTo(0);
+    }
+  }
+
+  @Test
   void aLineCutShortByACrashIsTrimmedOnReopenAndTheCompleteAlertsKeepTheirIds() throws Exception {
     List<String> ids;
     try (AlertSpool spool = AlertSpool.open(dir, 4096, 1 << 20)) {
