@@ -130,15 +130,11 @@ final class DecoyCommand implements Runnable {
             err.println("warning: " + line);
             err.flush();
           }, eventSinks());
-      AlertPublisher publisher = alert -> {
-        if (alert.action().endsWith(".connect")) {
-          alerts.metrics().connectionOpened(alert.decoyName());
-        }
-        alerts.publish(alert);
-      };
+      AlertPublisher publisher = alerts::publish;
       DecoyServer server;
       try {
-        server = DecoyServer.start(decoyConfig.served(), request.bind(), request.limits(), publisher, Clock.systemUTC());
+        server = DecoyServer.start(decoyConfig.served(), request.bind(), request.limits(), publisher, Clock.systemUTC(),
+            alerts.metrics()::connectionOpened);
       } catch (MoatException e) {
         alerts.close();
         throw e;

@@ -42,7 +42,10 @@ public final class DecoyServer implements AutoCloseable {
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
 
-  private DecoyServer() {
+  private final java.util.function.Consumer<String> onConnection;
+
+  private DecoyServer(java.util.function.Consumer<String> onConnection) {
+    this.onConnection = onConnection;
     boss = new NioEventLoopGroup(1, new DefaultThreadFactory("moat-decoy-accept", true));
     workers = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("moat-decoy", true));
   }
@@ -54,7 +57,13 @@ public final class DecoyServer implements AutoCloseable {
    */
   public static DecoyServer start(List<ServedDecoy> decoys, String bindAddress, DecoyLimits limits, AlertPublisher publisher, Clock clock)
       throws MoatException {
-    DecoyServer server = new DecoyServer();
+    return start(decoys, bindAddress, limits, publisher, clock, name -> { });
+  }
+
+  /** As {@link #start(List, String, DecoyLimits, AlertPublisher, Clock)}; {@code onConnection} hears of every accepted TCP connection, by decoy name. */
+  public static DecoyServer start(List<ServedDecoy> decoys, String bindAddress, DecoyLimits limits, AlertPublisher publisher, Clock clock,
+      java.util.function.Consumer<String> onConnection) throws MoatException {
+    DecoyServer server = new DecoyServer(onConnection);
     try {
       for (ServedDecoy decoy : decoys) {
         server.listen(decoy, bindAddress, new ConnectionContext(decoy.identity(), publisher, clock, limits));
@@ -84,6 +93,7 @@ public final class DecoyServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.closeFuture().addListener(f -> open.decrementAndGet());
+            onConnection.accept(decoy.identity().name());
             if (open.incrementAndGet() > limits.maxConnections()) {
               ch.close();
               return;

@@ -71,6 +71,20 @@ class ExecutionDecoysCurlTest {
   }
 
   @Test
+  void everyAcceptedConnectionIsCountedForItsDecoyHttpIncluded() throws Exception {
+    java.util.concurrent.ConcurrentHashMap<String, Integer> counted = new java.util.concurrent.ConcurrentHashMap<>();
+    ServedDecoy download = new ServedDecoy(new DecoyIdentity("docs", "file-download", null, null), DecoyCatalog.builtIn().find("file-download").orElseThrow(), 0);
+    try (DecoyServer counting = DecoyServer.start(List.of(download), "127.0.0.1", DecoyLimits.defaults(), alerts, Clock.systemUTC(),
+        name -> counted.merge(name, 1, Integer::sum))) {
+      String url = "http://127.0.0.1:" + counting.boundPorts().get("docs") + "/";
+      for (int i = 0; i < 3; i++) {
+        curl("-s", "-o", "/dev/null", url);
+      }
+    }
+    assertThat(counted).containsExactly(java.util.Map.entry("docs", 3));
+  }
+
+  @Test
   void traversalThroughCurlServesTheFakePasswd() throws Exception {
     assertThat(curl("-s", "--path-as-is", url("file-download", "/static/../../../../etc/passwd"))).startsWith("root:x:0:0:");
     assertThat(curl("-s", url("file-download", "/download?file=..%252f..%252f..%252f..%252fproc%252fself%252fenviron")))
