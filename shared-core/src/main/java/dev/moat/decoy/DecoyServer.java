@@ -125,7 +125,7 @@ public final class DecoyServer implements AutoCloseable {
 
   /** MINA SSHD runs its own acceptor and sessions; the decoy's commands still answer only from canned data. */
   private void listenSsh(ServedDecoy decoy, SshEmulator ssh, String bindAddress, ConnectionContext context) throws MoatException {
-    SshDecoy server = ssh.decoy(decoy.identity(), context.publisher(), context.clock(), null);
+    SshDecoy server = ssh.decoy(decoy.identity(), context.publisher(), context.clock());
     sshDecoys.add(server);
     try {
       server.start(bindAddress, decoy.port());

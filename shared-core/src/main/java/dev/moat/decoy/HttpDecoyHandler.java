@@ -136,6 +136,15 @@ final class HttpDecoyHandler extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
+  /**
+   * What every HTTP decoy does with a request: the Log4Shell lookup check (attackers spray {@code ${jndi:…}} at every
+   * web server they find, so any HTTP decoy alerts on it), then the emulator's own answer.
+   */
+  static HttpReply answer(HttpEmulator emulator, HttpRequestView view, Interaction interaction) {
+    Log4ShellDecoy.alertOnLookup(view, interaction);
+    return emulator.handle(view, interaction);
+  }
+
   private void answer(ChannelHandlerContext ctx) {
     HttpRequest r = request;
     request = null;
@@ -149,11 +158,7 @@ final class HttpDecoyHandler extends ChannelInboundHandlerAdapter {
     Interaction interaction = context.interaction(ctx.channel(), "http", noting);
     HttpReply reply;
     try {
-      if (!(emulator instanceof Log4ShellDecoy)) {
-        // attackers spray ${jndi:…} at every web server they find: any HTTP decoy alerts on it, not only log4shell
-        Log4ShellDecoy.alertOnLookup(view, interaction);
-      }
-      reply = emulator.handle(view, interaction);
+      reply = answer(emulator, view, interaction);
     } catch (RuntimeException e) {
       reply = HttpReply.text(500, "Internal Server Error\n");
       truncated = true;

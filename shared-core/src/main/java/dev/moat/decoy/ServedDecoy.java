@@ -12,7 +12,7 @@ import java.util.Objects;
 public record ServedDecoy(DecoyIdentity identity, Object emulator, int port) {
   public ServedDecoy {
     Objects.requireNonNull(identity, "identity");
-    if (!(emulator instanceof HttpEmulator) && !(emulator instanceof StreamEmulator) && !(emulator instanceof SshEmulator)) {
+    if (!(emulator instanceof Emulator)) {
       throw new IllegalArgumentException("not an emulator: " + emulator);
     }
     if (port < 0 || port > 65535) {

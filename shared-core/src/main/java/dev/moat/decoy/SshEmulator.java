@@ -1,6 +1,5 @@
 package dev.moat.decoy;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -25,8 +24,8 @@ public record SshEmulator(List<String> credentials) implements Emulator {
     return SshDecoy.describe();
   }
 
-  /** A decoy for one identity; {@code hostKey} null keeps the host key in memory (a new one on every start). */
-  SshDecoy decoy(DecoyIdentity identity, AlertPublisher publisher, Clock clock, Path hostKey) {
-    return new SshDecoy(identity, publisher, clock, credentials, hostKey);
+  /** A decoy for one identity; its host key is kept in memory (a new one on every start). */
+  SshDecoy decoy(DecoyIdentity identity, AlertPublisher publisher, Clock clock) {
+    return new SshDecoy(identity, publisher, clock, credentials, null);
   }
 }

@@ -53,7 +53,7 @@ final class DecoyRequests {
   }
 
   HttpReply send(HttpEmulator emulator, HttpRequestView request) {
-    return emulator.handle(request, interaction);
+    return HttpDecoyHandler.answer(emulator, request, interaction);
   }
 
   static String body(HttpReply reply) {

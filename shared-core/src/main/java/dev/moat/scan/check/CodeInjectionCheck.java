@@ -6,7 +6,6 @@ import dev.moat.scan.Confidence;
 import dev.moat.scan.Endpoint;
 import dev.moat.scan.Finding;
 import dev.moat.scan.Parameter;
-import dev.moat.scan.ParameterLocation;
 import dev.moat.scan.ScanRequest;
 import dev.moat.scan.ScanResponse;
 import dev.moat.scan.TestMethod;
@@ -57,14 +56,8 @@ public final class CodeInjectionCheck implements Check {
 
   @Override
   public void scan(Endpoint endpoint, CheckContext ctx) throws IOException, InterruptedException {
-    String baseline = null;
-    for (Parameter p : endpoint.parameters()) {
-      if (p.isFile() || p.location() == ParameterLocation.COOKIE) {
-        continue;
-      }
-      if (baseline == null) {
-        baseline = ProbeExchange.baselineText(ctx, endpoint);
-      }
+    for (Parameter p : ProbeExchange.valueParameters(endpoint)) {
+      String baseline = ProbeExchange.baselineText(ctx, endpoint); // the engine's, sent once per endpoint
       test(endpoint, p, baseline, ctx);
     }
   }

@@ -111,7 +111,7 @@ public final class FileUploadCheck implements Check {
       }
       Set<URI> places = storedAt(answer, marker, upload.uri(), ctx);
       for (URI place : places) {
-        ScanResponse fetched = ProbeExchange.send(ctx, new ScanRequest("GET", place, java.util.Map.of(), null));
+        ScanResponse fetched = ProbeExchange.send(ctx, ScanRequest.get(place));
         String proof = fetched == null || fetched.status() != 200 ? null : proof(probe, fetched, marker, a * b);
         if (proof != null) {
           Finding f = Finding.of(type(), probe.kind() == Kind.RENDER ? Confidence.FIRM : Confidence.CONFIRMED, endpoint, p,

@@ -245,12 +245,8 @@ public final class WeakPasswordCheck implements Check {
         return null;
       }
       sent++;
-      ScanResponse r;
-      try {
-        r = ctx.client().sendWithoutCookieJar(request);
-      } catch (dev.moat.scan.OutOfScopeException e) {
-        throw e;
-      } catch (IOException | IllegalArgumentException e) {
+      ScanResponse r = ProbeExchange.sendWithoutCookieJar(ctx, request);
+      if (r == null) {
         return null;
       }
       String lockout = lockout(r);

@@ -1,12 +1,12 @@
 package dev.moat.e2e.scan.check;
 
-import static dev.moat.scan.ParameterLocation.QUERY;
+import static dev.moat.e2e.scan.check.CheckEndpoints.query;
+import static dev.moat.e2e.scan.check.CheckEndpoints.titleOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.moat.scan.Confidence;
 import dev.moat.scan.Endpoint;
 import dev.moat.scan.Finding;
-import dev.moat.scan.Parameter;
 import dev.moat.scan.VulnerabilityClass;
 import dev.moat.scan.check.Checks;
 import dev.moat.scan.check.CodeInjectionCheck;
@@ -44,9 +44,6 @@ class CodeInjectionCheckTest {
     app.close();
   }
 
-  private static Endpoint query(URI base, String path, String name, String value) {
-    return new Endpoint("GET", base, path, List.of(Parameter.of(name, QUERY, value)), null, "openapi");
-  }
 
   @Test
   void findsEveryVulnerableEndpointAndNoSafeTwin() {
@@ -56,11 +53,11 @@ class CodeInjectionCheckTest {
 
   @Test
   void eachSyntaxIsFoundByItsOwnPayload() {
-    assertThat(titleOf("/code/greet")).contains("{{ }}");
-    assertThat(titleOf("/code/el")).contains("${ }");
-    assertThat(titleOf("/code/ruby")).contains("#{ }");
-    assertThat(titleOf("/code/erb")).contains("<%= %>");
-    assertThat(titleOf("/code/calc")).contains("eval");
+    assertThat(titleOf(findings, "/code/greet")).contains("{{ }}");
+    assertThat(titleOf(findings, "/code/el")).contains("${ }");
+    assertThat(titleOf(findings, "/code/ruby")).contains("#{ }");
+    assertThat(titleOf(findings, "/code/erb")).contains("<%= %>");
+    assertThat(titleOf(findings, "/code/calc")).contains("eval");
   }
 
   @Test
@@ -80,7 +77,4 @@ class CodeInjectionCheckTest {
     assertThat(Checks.all()).anyMatch(c -> c instanceof CodeInjectionCheck);
   }
 
-  private static String titleOf(String path) {
-    return findings.stream().filter(f -> f.endpoint().endsWith(path)).findFirst().map(Finding::title).orElse("(not found)");
-  }
 }

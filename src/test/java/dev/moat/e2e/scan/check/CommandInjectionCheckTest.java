@@ -1,11 +1,10 @@
 package dev.moat.e2e.scan.check;
 
-import static dev.moat.scan.ParameterLocation.QUERY;
+import static dev.moat.e2e.scan.check.CheckEndpoints.titleOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.moat.scan.Endpoint;
 import dev.moat.scan.Finding;
-import dev.moat.scan.Parameter;
 import dev.moat.scan.ScanSettings;
 import dev.moat.scan.VulnerabilityClass;
 import dev.moat.scan.check.Checks;
@@ -46,7 +45,7 @@ class CommandInjectionCheckTest {
   }
 
   private static Endpoint query(URI base, String path, String name) {
-    return new Endpoint("GET", base, path, List.of(Parameter.of(name, QUERY, "127.0.0.1")), null, "openapi");
+    return CheckEndpoints.query(base, path, name, "127.0.0.1");
   }
 
   @Test
@@ -57,15 +56,15 @@ class CommandInjectionCheckTest {
 
   @Test
   void eachShellIsBeatenByTheSeparatorItLetsThrough() {
-    assertThat(titleOf("/cmd/ping")).contains("Unix ;");
-    assertThat(titleOf("/cmd/lookup")).contains("substitution");
-    assertThat(titleOf("/cmd/win-ping")).contains("Windows &");
+    assertThat(titleOf(findings, "/cmd/ping")).contains("Unix ;");
+    assertThat(titleOf(findings, "/cmd/lookup")).contains("substitution");
+    assertThat(titleOf(findings, "/cmd/win-ping")).contains("Windows &");
   }
 
   @Test
   void blindEndpointsAreFoundByTimeWithTheControlAndRepeatInTheTestMethod() {
-    assertThat(titleOf("/cmd/blind-ping")).contains("time-based", "Unix ;");
-    assertThat(titleOf("/cmd/win-blind-ping")).contains("time-based", "Windows &");
+    assertThat(titleOf(findings, "/cmd/blind-ping")).contains("time-based", "Unix ;");
+    assertThat(titleOf(findings, "/cmd/win-blind-ping")).contains("time-based", "Windows &");
     Finding blind = findings.stream().filter(f -> f.endpoint().endsWith("/cmd/blind-ping")).findFirst().orElseThrow();
     assertThat(blind.testMethod().payload()).isEqualTo("127.0.0.1;sleep 1");
     assertThat(blind.testMethod().detection()).contains("asking for 0 s", "repeated");
@@ -76,7 +75,4 @@ class CommandInjectionCheckTest {
     assertThat(Checks.all()).anyMatch(c -> c instanceof CommandInjectionCheck);
   }
 
-  private static String titleOf(String path) {
-    return findings.stream().filter(f -> f.endpoint().endsWith(path)).findFirst().map(Finding::title).orElse("(not found)");
-  }
 }

@@ -3,6 +3,8 @@ package dev.moat.e2e.scan.check;
 import static dev.moat.scan.ParameterLocation.JSON_BODY;
 import static dev.moat.scan.ParameterLocation.PATH;
 import static dev.moat.scan.ParameterLocation.QUERY;
+import static dev.moat.e2e.scan.check.CheckEndpoints.query;
+import static dev.moat.e2e.scan.check.CheckEndpoints.titleOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.moat.scan.Confidence;
@@ -52,9 +54,6 @@ class PathTraversalCheckTest {
     app.close();
   }
 
-  private static Endpoint query(URI base, String path, String name, String value) {
-    return new Endpoint("GET", base, path, List.of(Parameter.of(name, QUERY, value)), null, "openapi");
-  }
 
   @Test
   void findsEveryVulnerableEndpointAndNoSafeTwin() {
@@ -64,13 +63,13 @@ class PathTraversalCheckTest {
 
   @Test
   void eachFilterIsBeatenByTheVariantMadeForIt() {
-    assertThat(titleOf("/traversal/strip")).contains("....//");
-    assertThat(titleOf("/traversal/double")).contains("double URL encoding");
-    assertThat(titleOf("/traversal/legacy")).contains("overlong UTF-8");
-    assertThat(titleOf("/traversal/page")).contains("NUL byte");
-    assertThat(titleOf("/traversal/win")).contains("win.ini");
-    assertThat(titleOf("/traversal/static")).contains("WEB-INF/web.xml");
-    assertThat(titleOf("/traversal/view")).contains("/etc/passwd");
+    assertThat(titleOf(findings, "/traversal/strip")).contains("....//");
+    assertThat(titleOf(findings, "/traversal/double")).contains("double URL encoding");
+    assertThat(titleOf(findings, "/traversal/legacy")).contains("overlong UTF-8");
+    assertThat(titleOf(findings, "/traversal/page")).contains("NUL byte");
+    assertThat(titleOf(findings, "/traversal/win")).contains("win.ini");
+    assertThat(titleOf(findings, "/traversal/static")).contains("WEB-INF/web.xml");
+    assertThat(titleOf(findings, "/traversal/view")).contains("/etc/passwd");
   }
 
   @Test
@@ -91,7 +90,4 @@ class PathTraversalCheckTest {
     assertThat(Checks.all()).anyMatch(c -> c instanceof PathTraversalCheck);
   }
 
-  private static String titleOf(String path) {
-    return findings.stream().filter(f -> f.endpoint().endsWith(path)).findFirst().map(Finding::title).orElse("(not found)");
-  }
 }

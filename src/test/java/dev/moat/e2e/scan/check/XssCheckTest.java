@@ -1,7 +1,8 @@
 package dev.moat.e2e.scan.check;
 
 import static dev.moat.scan.ParameterLocation.FORM_BODY;
-import static dev.moat.scan.ParameterLocation.QUERY;
+import static dev.moat.e2e.scan.check.CheckEndpoints.query;
+import static dev.moat.e2e.scan.check.CheckEndpoints.titleOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.moat.scan.Confidence;
@@ -47,9 +48,6 @@ class XssCheckTest {
     app.close();
   }
 
-  private static Endpoint query(URI base, String path, String name, String value) {
-    return new Endpoint("GET", base, path, List.of(Parameter.of(name, QUERY, value)), null, "openapi");
-  }
 
   @Test
   void findsEveryVulnerableContextAndNoEncodingTwin() {
@@ -59,12 +57,12 @@ class XssCheckTest {
 
   @Test
   void eachFindingNamesItsContextAndTheBreakoutThatWorked() {
-    assertThat(titleOf("/xss/search")).contains("HTML body");
-    assertThat(titleOf("/xss/profile")).contains("double-quoted HTML attribute");
-    assertThat(titleOf("/xss/banner")).contains("unquoted HTML attribute");
-    assertThat(titleOf("/xss/track")).contains("single-quoted string in a script");
-    assertThat(titleOf("/xss/api/user")).contains("JSON served as text/html");
-    assertThat(titleOf("/xss/comment")).contains("HTML body");
+    assertThat(titleOf(findings, "/xss/search")).contains("HTML body");
+    assertThat(titleOf(findings, "/xss/profile")).contains("double-quoted HTML attribute");
+    assertThat(titleOf(findings, "/xss/banner")).contains("unquoted HTML attribute");
+    assertThat(titleOf(findings, "/xss/track")).contains("single-quoted string in a script");
+    assertThat(titleOf(findings, "/xss/api/user")).contains("JSON served as text/html");
+    assertThat(titleOf(findings, "/xss/comment")).contains("HTML body");
     Finding profile = findings.stream().filter(f -> f.endpoint().endsWith("/xss/profile")).findFirst().orElseThrow();
     assertThat(profile.confidence()).isEqualTo(Confidence.FIRM);
     assertThat(profile.testMethod().payload()).contains("\"").startsWith("moat");
@@ -76,7 +74,4 @@ class XssCheckTest {
     assertThat(Checks.all()).anyMatch(c -> c instanceof XssCheck);
   }
 
-  private static String titleOf(String path) {
-    return findings.stream().filter(f -> f.endpoint().endsWith(path)).findFirst().map(Finding::title).orElse("(not found)");
-  }
 }

@@ -35,7 +35,7 @@ public final class UploadRoutes implements VulnerableRoutes {
   private static final Set<String> SCRIPTS = Set.of("php", "phtml", "php5", "jsp");
 
   /** A stored file: how the server will serve it ({@code run}: scripts execute; {@code plain}: text/plain; {@code attachment}). */
-  private record Stored(String name, String mode, byte[] content) {}
+  private record Stored(String mode, byte[] content) {}
 
   private final Map<String, Stored> files = new ConcurrentHashMap<>();
 
@@ -97,7 +97,7 @@ public final class UploadRoutes implements VulnerableRoutes {
   }
 
   private void storeAt(String key, String mode, byte[] content) {
-    files.put(key, new Stored(key, mode, content.clone()));
+    files.put(key, new Stored(mode, content.clone()));
   }
 
   private AppResponse serve(String key) {
@@ -106,7 +106,7 @@ public final class UploadRoutes implements VulnerableRoutes {
       return AppResponse.notFound();
     }
     String text = new String(f.content(), StandardCharsets.UTF_8);
-    String ext = extension(f.name());
+    String ext = extension(key);
     switch (f.mode()) {
       case "attachment":
         return AppResponse.of(200, "application/octet-stream", text).withHeader("Content-Disposition", "attachment")
