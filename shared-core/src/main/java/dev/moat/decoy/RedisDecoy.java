@@ -519,11 +519,16 @@ public final class RedisDecoy implements StreamEmulator {
 
   private static Long number(byte[] buf, int from, int eol) {
     int end = eol > from && buf[eol - 1] == '\r' ? eol - 1 : eol;
-    String s = new String(buf, from, end - from, StandardCharsets.US_ASCII);
-    if (!s.matches("-?\\d{1,10}")) {
+    int digits = end - from - (end > from && buf[from] == '-' ? 1 : 0);
+    if (digits < 1 || digits > 10) {
       return null;
     }
-    return Long.parseLong(s);
+    for (int i = end - digits; i < end; i++) {
+      if (buf[i] < '0' || buf[i] > '9') {
+        return null;
+      }
+    }
+    return Long.parseLong(new String(buf, from, end - from, StandardCharsets.US_ASCII));
   }
 
   private static int indexOf(byte[] buf, int from, byte b) {

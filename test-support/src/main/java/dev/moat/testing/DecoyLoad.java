@@ -4,11 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +35,10 @@ public final class DecoyLoad {
 
   private final Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
   private final Map<Integer, Long> alertedAt = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> raisedAt = new ConcurrentHashMap<>(); // the alert's own time (evt.time), on this JVM's nanoTime scale
+  private static final Pattern EVT_TIME = Pattern.compile("\"evt\\.time\":(\\d+)");
+  /** Wall clock minus nanoTime, to put serve's alert times (epoch nanoseconds) on the nanoTime scale; good to a few microseconds. */
+  private final long wallMinusNano = wallNanos() - System.nanoTime();
 
   private DecoyLoad() {}
 
@@ -81,10 +82,29 @@ public final class DecoyLoad {
       reader.setDaemon(true);
       reader.start();
       System.out.println("serve pid " + serve.pid() + ", " + connections + " connections per decoy from " + concurrency + " concurrent clients");
-      round("redis", connections, concurrency, 0, id -> attack(redisPort, ("*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n$" + ("/tmp/moatbench-" + id).length()
-          + "\r\n/tmp/moatbench-" + id + "\r\n").getBytes(StandardCharsets.US_ASCII)));
-      round("file-download", connections, concurrency, connections, id -> attack(httpPort, ("GET /download?file=../../../../etc/passwd&t=moatbench-" + id
-          + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+      Attack redis = new Attack(redisPort, true, id -> ("*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n$" + ("/tmp/moatbench-" + id).length()
+          + "\r\n/tmp/moatbench-" + id + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      Attack download = new Attack(httpPort, false, id -> ("GET /download?file=../../../../etc/passwd&t=moatbench-" + id
+          + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      // A decoy runs for days: measure it warm, as JMH does. Warm-up rounds go on until serve's JIT compiler threads
+      // have gone quiet (under 5 % of the round's time; C2 keeps compiling for tens of seconds on 2 cores), at most 15
+      int warmUp = Math.max(1, Math.min(5_000, connections / 6));
+      int warmId = 2 * connections;
+      for (int rounds = 1; ; rounds++) {
+        long compilerBefore = compilerTicks(serve.pid());
+        long wallBefore = System.nanoTime();
+        round(serve.pid(), null, warmUp, concurrency, warmId, redis);
+        round(serve.pid(), null, warmUp, concurrency, warmId + warmUp, download);
+        warmId += 2 * warmUp;
+        double compilerShare = (compilerTicks(serve.pid()) - compilerBefore) * 1e7 / (System.nanoTime() - wallBefore);
+        if (compilerShare < 0.05 || rounds == 15) {
+          System.out.printf("warm-up: %d connections per decoy in %d round(s); JIT compiler threads at %.0f %% of a core in the last%n",
+              rounds * warmUp, rounds, compilerShare * 100);
+          break;
+        }
+      }
+      round(serve.pid(), "redis", connections, concurrency, 0, redis);
+      round(serve.pid(), "file-download", connections, concurrency, connections, download);
       System.out.println("peak RSS of serve: " + peakRssMib(serve.pid()) + " MiB (VmHWM)");
     } finally {
       serve.destroy();
@@ -93,52 +113,57 @@ public final class DecoyLoad {
     }
   }
 
-  private interface Attack {
-    void send(int id) throws IOException;
-  }
+  /**
+   * One kind of attack: the port, the request carrying attack {@code id}'s marker, and whether the answer ends at its
+   * first line (RESP: the client closes) or at the server's close (HTTP with {@code Connection: close}).
+   */
+  private record Attack(int port, boolean firstLineOnly, java.util.function.IntFunction<byte[]> request) {}
 
-  private void round(String decoy, int connections, int concurrency, int firstId, Attack attack) throws InterruptedException {
-    AtomicInteger next = new AtomicInteger(firstId);
-    AtomicLong failed = new AtomicLong();
+  /** One measured round of {@code connections} attacks and its figures; a null {@code decoy} is a warm-up, not printed. */
+  private void round(long servePid, String decoy, int connections, int concurrency, int firstId, Attack attack)
+      throws InterruptedException, IOException {
+    long[] cpuBefore = cpuTicks(servePid);
     int last = firstId + connections;
-    List<Thread> clients = new ArrayList<>();
     long start = System.nanoTime();
-    for (int c = 0; c < concurrency; c++) {
-      Thread t = new Thread(() -> {
-        for (int id = next.getAndIncrement(); id < last; id = next.getAndIncrement()) {
-          try {
-            sentAt.put(id, System.nanoTime());
-            attack.send(id);
-          } catch (IOException e) {
-            sentAt.remove(id);
-            failed.incrementAndGet();
-          }
-        }
-      }, "client-" + c);
-      clients.add(t);
-      t.start();
-    }
-    for (Thread t : clients) {
-      t.join();
-    }
+    long failures = drive(attack, firstId, last, concurrency);
+    AtomicLong failed = new AtomicLong(failures);
     double seconds = (System.nanoTime() - start) / 1e9;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline && alertsFor(firstId, last) < connections - failed.get()) {
       Thread.sleep(20);
     }
     long[] latencies = new long[connections];
+    long[] raising = new long[connections];
+    long[] delivering = new long[connections];
     int n = 0;
     for (int id = firstId; id < last; id++) {
       Long sent = sentAt.get(id);
       Long alerted = alertedAt.get(id);
-      if (sent != null && alerted != null) {
-        latencies[n++] = alerted - sent;
+      Long raised = raisedAt.get(id);
+      if (sent != null && alerted != null && raised != null) {
+        latencies[n] = alerted - sent;
+        raising[n] = raised - sent;
+        delivering[n++] = alerted - raised;
       }
     }
     Arrays.sort(latencies, 0, n);
+    Arrays.sort(raising, 0, n);
+    Arrays.sort(delivering, 0, n);
+    long[] cpuAfter = cpuTicks(servePid);
+    if (decoy == null) {
+      return; // warm-up
+    }
     System.out.printf("%-14s %8.0f connections/s (%d in %.2f s, %d failed); alert latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d alert(s) missing%n",
         decoy, connections / seconds, connections, seconds, failed.get(), ms(latencies, n, 0.50), ms(latencies, n, 0.99), ms(latencies, n, 1.0),
         connections - failed.get() - n);
+    System.out.printf("%-14s of which: raised p50 %.1f / p99 %.1f ms after the connection began (connect, accept, request), "
+        + "on stdout p50 %.1f / p99 %.1f ms after being raised (spool, delivery, pipe)%n", decoy, ms(raising, n, 0.50), ms(raising, n, 0.99),
+        ms(delivering, n, 0.50), ms(delivering, n, 0.99));
+    // serve's own CPU per connection (user + kernel), which the load driver sharing the cores does not inflate
+    double tick = 1e6 / 100; // microseconds per clock tick (USER_HZ is 100 on Linux)
+    System.out.printf("%-14s serve CPU per connection: %.0f us (user %.0f us, system %.0f us)%n", decoy,
+        ((cpuAfter[0] - cpuBefore[0]) + (cpuAfter[1] - cpuBefore[1])) * tick / connections,
+        (cpuAfter[0] - cpuBefore[0]) * tick / connections, (cpuAfter[1] - cpuBefore[1]) * tick / connections);
   }
 
   private long alertsFor(int from, int to) {
@@ -157,27 +182,117 @@ public final class DecoyLoad {
     return sorted[Math.max(0, index)] / 1e6;
   }
 
-  /** One connection: the attack, the answer read to its end (or the first line for RESP), then close. */
-  private static void attack(int port, byte[] request) throws IOException {
-    try (Socket s = new Socket()) {
-      s.setSoTimeout(10_000);
-      s.setTcpNoDelay(true);
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-      OutputStream out = s.getOutputStream();
-      out.write(request);
-      out.flush();
-      InputStream in = s.getInputStream();
-      byte[] buffer = new byte[8192];
-      if (request[0] == '*') {
-        while (in.read() != '\n') {
-          // one RESP reply line
+  /** A connection in flight: its attack id, when it was started, and the request left to write. */
+  private static final class InFlight {
+    final int id;
+    final long startedAt;
+    final java.nio.ByteBuffer request;
+
+    InFlight(int id, long startedAt, byte[] request) {
+      this.id = id;
+      this.startedAt = startedAt;
+      this.request = java.nio.ByteBuffer.wrap(request);
+    }
+  }
+
+  /**
+   * Runs attacks {@code from}..{@code to} with {@code concurrency} connections always in flight, from one selector
+   * thread: each a non-blocking connect, the request, the answer read (to its first line, or to the server's close),
+   * then close. One thread instead of one per client keeps the driver's own CPU and scheduling out of serve's way
+   * on a small machine. Returns how many attacks failed (refused, reset, or no answer within 10 s).
+   */
+  private long drive(Attack attack, int from, int to, int concurrency) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), attack.port());
+    java.nio.ByteBuffer answer = java.nio.ByteBuffer.allocate(16 * 1024);
+    long failed = 0;
+    int next = from;
+    int open = 0;
+    try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+      while (next < to || open > 0) {
+        while (open < concurrency && next < to) {
+          int id = next++;
+          java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open();
+          ch.configureBlocking(false);
+          ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+          long now = System.nanoTime();
+          sentAt.put(id, now);
+          InFlight flight = new InFlight(id, now, attack.request().apply(id));
+          try {
+            boolean connected = ch.connect(address);
+            ch.register(selector, connected ? java.nio.channels.SelectionKey.OP_WRITE : java.nio.channels.SelectionKey.OP_CONNECT, flight);
+            open++;
+          } catch (IOException e) {
+            ch.close();
+            sentAt.remove(id);
+            failed++;
+          }
         }
-      } else {
-        while (in.read(buffer) >= 0) {
-          // the whole answer, until the server closes
+        selector.select(200);
+        for (java.nio.channels.SelectionKey key : selector.selectedKeys()) {
+          java.nio.channels.SocketChannel ch = (java.nio.channels.SocketChannel) key.channel();
+          InFlight flight = (InFlight) key.attachment();
+          boolean done;
+          boolean ok = true;
+          try {
+            done = step(key, ch, flight, answer, attack.firstLineOnly());
+          } catch (IOException e) {
+            done = true;
+            ok = false;
+          }
+          if (done) {
+            key.cancel();
+            ch.close();
+            open--;
+            if (!ok) {
+              sentAt.remove(flight.id);
+              failed++;
+            }
+          }
+        }
+        selector.selectedKeys().clear();
+        long stale = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
+        for (java.nio.channels.SelectionKey key : selector.keys()) {
+          if (key.isValid() && ((InFlight) key.attachment()).startedAt < stale) {
+            key.cancel();
+            key.channel().close();
+            sentAt.remove(((InFlight) key.attachment()).id);
+            open--;
+            failed++;
+          }
         }
       }
     }
+    return failed;
+  }
+
+  /** Moves one connection on; true when it is finished (answer read). */
+  private static boolean step(java.nio.channels.SelectionKey key, java.nio.channels.SocketChannel ch, InFlight flight,
+      java.nio.ByteBuffer answer, boolean firstLineOnly) throws IOException {
+    if (key.isConnectable()) {
+      ch.finishConnect();
+      key.interestOps(java.nio.channels.SelectionKey.OP_WRITE);
+    }
+    if (key.isValid() && key.isWritable()) {
+      ch.write(flight.request);
+      if (!flight.request.hasRemaining()) {
+        key.interestOps(java.nio.channels.SelectionKey.OP_READ);
+      }
+    }
+    if (key.isValid() && key.isReadable()) {
+      answer.clear();
+      int n = ch.read(answer);
+      if (n < 0) {
+        return true; // the server closed: the whole answer is in
+      }
+      if (firstLineOnly) {
+        for (int i = 0; i < n; i++) {
+          if (answer.get(i) == '\n') {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private void readAlerts(InputStream stdout) {
@@ -187,7 +302,12 @@ public final class DecoyLoad {
         long now = System.nanoTime();
         Matcher m = MARKER.matcher(line);
         if (m.find()) {
-          alertedAt.putIfAbsent(Integer.parseInt(m.group(1)), now);
+          int id = Integer.parseInt(m.group(1));
+          alertedAt.putIfAbsent(id, now);
+          Matcher t = EVT_TIME.matcher(line);
+          if (t.find()) {
+            raisedAt.putIfAbsent(id, Long.parseLong(t.group(1)) - wallMinusNano);
+          }
         }
       }
     } catch (IOException e) {
@@ -203,6 +323,38 @@ public final class DecoyLoad {
     } catch (IOException e) {
       // serve ended
     }
+  }
+
+  /** CPU ticks (user + system) of a process's JIT compiler threads. */
+  private static long compilerTicks(long pid) throws IOException {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.contains("CompilerThre")) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // a compiler thread that just ended
+        }
+      }
+    }
+    return ticks;
+  }
+
+  /** utime and stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15). */
+  private static long[] cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+  }
+
+  private static long wallNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   private static long peakRssMib(long pid) throws IOException {

@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +47,7 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
   private final long ackNanos;
   private final ScheduledExecutorService timer;
   private final List<Thread> workers = new ArrayList<>();
+  private final AlertIds ids = new AlertIds();
   private final CountDownLatch abort = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile boolean closed;
@@ -142,7 +142,7 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
 
   private void spoolOne(Alert alert) {
     try {
-      long dropped = spool.append(new SpooledAlert(UUID.randomUUID().toString(), alert));
+      long dropped = spool.append(new SpooledAlert(ids.next(), alert));
       if (dropped > 0) {
         metrics.alertsDropped(dropped);
         warnings.accept("alert spool full: dropped its oldest segment with " + dropped + " undelivered alert(s); a sink is down or slow");
@@ -171,6 +171,7 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
     try {
       while (abort.getCount() > 0) {
         boolean finishing = stopping; // read before the spool, so an append made before close() set it is still seen
+        long seen = spool.appendCount();
         List<AlertSpool.Entry> batch;
         try {
           batch = spool.read(pos, BATCH);
@@ -180,7 +181,9 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
           continue;
         }
         if (batch.isEmpty()) {
-          if (!pos.equals(acked)) {
+          // caught up: store progress when the interval is up (or when stopping), else wait for an append until it is
+          long untilAck = ackNanos - (System.nanoTime() - ackedAt);
+          if (!pos.equals(acked) && (finishing || untilAck <= 0)) {
             acknowledge(sink, pos);
             acked = pos;
             ackedAt = System.nanoTime();
@@ -188,35 +191,37 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
           if (finishing) {
             return;
           }
-          spool.awaitAppend(100);
+          spool.awaitAppend(seen, pos.equals(acked) ? 100 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(untilAck)));
           continue;
         }
-        for (AlertSpool.Entry entry : batch) {
-          while (true) {
-            if (abort.getCount() == 0) {
+        for (int i = 0; i < batch.size(); ) {
+          if (abort.getCount() == 0) {
+            return;
+          }
+          List<SpooledAlert> rest = new ArrayList<>(batch.size() - i);
+          for (AlertSpool.Entry entry : batch.subList(i, batch.size())) {
+            rest.add(entry.alert());
+          }
+          try {
+            int accepted = Math.max(1, Math.min(rest.size(), sink.deliverSome(rest)));
+            i += accepted;
+            pos = batch.get(i - 1).next();
+            if (failing) {
+              warnings.accept("alert sink " + sink.name() + " accepts alerts again");
+              failing = false;
+            }
+            backoff = initialBackoff.toMillis();
+          } catch (Exception e) {
+            metrics.deliveryFailed(sink.name());
+            if (!failing) {
+              warnings.accept("alert sink " + sink.name() + " failed (" + e.getMessage() + "); retrying with backoff, alerts stay spooled");
+              failing = true;
+            }
+            if (abort.await(backoff, TimeUnit.MILLISECONDS)) {
               return;
             }
-            try {
-              sink.deliver(entry.alert());
-              if (failing) {
-                warnings.accept("alert sink " + sink.name() + " accepts alerts again");
-                failing = false;
-              }
-              backoff = initialBackoff.toMillis();
-              break;
-            } catch (Exception e) {
-              metrics.deliveryFailed(sink.name());
-              if (!failing) {
-                warnings.accept("alert sink " + sink.name() + " failed (" + e.getMessage() + "); retrying with backoff, alerts stay spooled");
-                failing = true;
-              }
-              if (abort.await(backoff, TimeUnit.MILLISECONDS)) {
-                return;
-              }
-              backoff = Math.min(backoff * 2, maxBackoff.toMillis());
-            }
+            backoff = Math.min(backoff * 2, maxBackoff.toMillis());
           }
-          pos = entry.next();
         }
         // Progress is stored durably on the group-commit interval, not per batch: under a stream of single alerts a
         // per-batch fsync bounded delivery to a few hundred alerts a second. A crash re-delivers at most one

@@ -10,6 +10,27 @@ public interface AlertSink extends AutoCloseable {
 
   void deliver(SpooledAlert alert) throws IOException;
 
+  /**
+   * Delivers the first of {@code alerts} and as many after it, in order, as the sink takes in one go; returns how
+   * many it accepted (at least one) and throws, to be retried, only when it accepted none. By default one at a time;
+   * a sink that can write a batch at once (a stream) overrides it.
+   */
+  default int deliverSome(java.util.List<SpooledAlert> alerts) throws IOException {
+    int accepted = 0;
+    for (SpooledAlert alert : alerts) {
+      try {
+        deliver(alert);
+      } catch (IOException | RuntimeException e) {
+        if (accepted == 0) {
+          throw e;
+        }
+        return accepted;
+      }
+      accepted++;
+    }
+    return accepted;
+  }
+
   @Override
   default void close() {}
 }

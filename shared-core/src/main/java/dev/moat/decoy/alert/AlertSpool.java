@@ -27,6 +27,10 @@ import java.util.stream.Stream;
  * when an append would pass the bound, the oldest segment is dropped and the alerts in it no sink had delivered are
  * counted as dropped. Durability: {@link #append} writes through to the OS (a process crash loses nothing);
  * {@link #sync} forces the data to the disk, which the pipeline calls on a group-commit interval.
+ *
+ * <p>The newest alerts are also kept in memory (the tail, up to {@link #TAIL_ENTRIES}), so a reader that keeps up
+ * is served from there — no file read, no JSON parse — and only a reader that fell behind (a sink outage, a
+ * restart) reads the segments back. Tail and file are the same entries in the same order with the same positions.
  */
 public final class AlertSpool implements AutoCloseable {
 
@@ -40,6 +44,8 @@ public final class AlertSpool implements AutoCloseable {
   private static final String SEGMENT_SUFFIX = ".jsonl";
   private static final String PROGRESS_PREFIX = "progress-";
   private static final int READ_CHUNK = 64 * 1024;
+  /** How many of the newest alerts {@link #read} serves from memory. */
+  static final int TAIL_ENTRIES = 4096;
 
   private final Path dir;
   private final long segmentBytes;
@@ -48,10 +54,16 @@ public final class AlertSpool implements AutoCloseable {
   private final Map<String, Position> progress = new ConcurrentHashMap<>(); // registered sinks only
   private final Map<String, Position> stored = new ConcurrentHashMap<>(); // read from disk, for sinks not yet registered
   private final Object appended = new Object();
+  private final java.util.concurrent.atomic.AtomicLong appends = new java.util.concurrent.atomic.AtomicLong();
+  private volatile int waiters; // readers in awaitAppend; written under `appended`
+  private final java.util.ArrayDeque<Entry> tail = new java.util.ArrayDeque<>(); // guarded by this
+  private Position tailStart; // where the oldest tail entry starts; guarded by this
   private FileChannel current;
+  private final List<FileChannel> retired = new ArrayList<>(); // rolled segments not yet forced; guarded by this
   private FileChannel lockChannel;
   private java.nio.channels.FileLock lock;
   private long currentSeq;
+  private long totalBytes; // the sum of `segments`' sizes
   private long dropped;
 
   private AlertSpool(Path dir, long segmentBytes, long maxBytes) {
@@ -115,7 +127,7 @@ public final class AlertSpool implements AutoCloseable {
       for (Path p : (Iterable<Path>) files::iterator) {
         String n = p.getFileName().toString();
         if (n.startsWith(SEGMENT_PREFIX) && n.endsWith(SEGMENT_SUFFIX)) {
-          segments.put(Long.parseLong(n.substring(SEGMENT_PREFIX.length(), n.length() - SEGMENT_SUFFIX.length())), Files.size(p));
+          size(Long.parseLong(n.substring(SEGMENT_PREFIX.length(), n.length() - SEGMENT_SUFFIX.length())), Files.size(p));
         } else if (n.startsWith(PROGRESS_PREFIX) && !n.endsWith(".tmp")) {
           String[] parts = Files.readString(p).trim().split(" ");
           stored.put(n.substring(PROGRESS_PREFIX.length()), new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
@@ -123,7 +135,7 @@ public final class AlertSpool implements AutoCloseable {
       }
     }
     if (segments.isEmpty()) {
-      segments.put(1L, 0L);
+      size(1L, 0L);
     }
     currentSeq = segments.lastKey();
     current = FileChannel.open(segment(currentSeq), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -141,7 +153,7 @@ public final class AlertSpool implements AutoCloseable {
       current.truncate(complete);
     }
     current.position(complete);
-    segments.put(currentSeq, complete);
+    size(currentSeq, complete);
   }
 
   private Path segment(long seq) {
@@ -157,25 +169,74 @@ public final class AlertSpool implements AutoCloseable {
         roll();
       }
       droppedNow = makeRoom(line.length);
+      long start = segments.get(currentSeq);
       ByteBuffer buf = ByteBuffer.wrap(line);
       while (buf.hasRemaining()) {
         current.write(buf);
       }
-      segments.merge(currentSeq, (long) line.length, Long::sum);
+      size(currentSeq, start + line.length);
       dropped += droppedNow;
+      remember(new Position(currentSeq, start), new Entry(alert, new Position(currentSeq, start + line.length)));
     }
-    synchronized (appended) {
-      appended.notifyAll();
-    }
+    wakeReaders();
     return droppedNow;
   }
 
+  private void remember(Position start, Entry entry) {
+    if (tail.isEmpty()) {
+      tailStart = start;
+    }
+    tail.addLast(entry);
+    if (tail.size() > TAIL_ENTRIES) {
+      tailStart = tail.removeFirst().next();
+    }
+  }
+
+  /** The tail entries from {@code from} on, at most {@code max}; null when {@code from} is not in the tail. */
+  private synchronized List<Entry> fromTail(Position from, int max) {
+    if (tail.isEmpty() || from.segment() < tailStart.segment() || from.segment() == tailStart.segment() && from.offset() < tailStart.offset()) {
+      return null; // older than the tail: the reader is behind, read the file
+    }
+    if (from.equals(tail.peekLast().next())) {
+      return List.of();
+    }
+    java.util.Iterator<Entry> newestFirst = tail.descendingIterator();
+    int after = tail.size(); // entries after the one that ends at `from`
+    boolean found = from.equals(tailStart);
+    if (!found) {
+      for (after = 0; newestFirst.hasNext(); after++) {
+        if (newestFirst.next().next().equals(from)) {
+          found = true;
+          break;
+        }
+      }
+    }
+    if (!found) {
+      return null;
+    }
+    List<Entry> out = new ArrayList<>(Math.min(max, after));
+    java.util.Iterator<Entry> it = tail.iterator();
+    for (int skip = tail.size() - after; skip > 0; skip--) {
+      it.next();
+    }
+    while (it.hasNext() && out.size() < max) {
+      out.add(it.next());
+    }
+    return out;
+  }
+
+  /** Forgets tail entries of a segment that was just dropped, so memory never serves what the file no longer holds. */
+  private void forgetSegment(long seq) {
+    while (!tail.isEmpty() && tail.peekFirst().next().segment() <= seq) {
+      tailStart = tail.removeFirst().next();
+    }
+  }
+
   private void roll() throws IOException {
-    current.force(false);
-    current.close();
+    retired.add(current); // forced and closed by the next sync(), outside the lock
     currentSeq++;
     current = FileChannel.open(segment(currentSeq), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    segments.put(currentSeq, 0L);
+    size(currentSeq, 0L);
   }
 
   private long makeRoom(int incoming) throws IOException {
@@ -184,7 +245,8 @@ public final class AlertSpool implements AutoCloseable {
       long oldest = segments.firstKey();
       lost += undeliveredLines(oldest);
       Files.deleteIfExists(segment(oldest));
-      segments.remove(oldest);
+      forget(oldest);
+      forgetSegment(oldest);
     }
     return lost;
   }
@@ -212,16 +274,49 @@ public final class AlertSpool implements AutoCloseable {
 
   /** Forces what was appended to the disk. */
   public void sync() throws IOException {
+    FileChannel segment;
+    List<FileChannel> rolled;
     synchronized (this) {
-      if (current.isOpen()) {
-        current.force(false);
+      segment = current;
+      rolled = List.copyOf(retired);
+      retired.clear();
+    }
+    // Forced outside the lock: an fsync can take tens of milliseconds, and appends (on the decoys' event loops) must
+    // not wait for it.
+    IOException failure = null;
+    for (FileChannel old : rolled) {
+      try (old) {
+        old.force(false);
+      } catch (IOException e) {
+        failure = e;
       }
+    }
+    try {
+      if (segment.isOpen()) {
+        segment.force(false);
+      }
+    } catch (java.nio.channels.ClosedChannelException closed) {
+      // the spool is closing, which forces it
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
   /** The total size of the segments on disk. */
   public synchronized long bytes() {
-    return segments.values().stream().mapToLong(Long::longValue).sum();
+    return totalBytes;
+  }
+
+  /** Records a segment's size, keeping the total (which every append checks) without summing the segments. */
+  private void size(long seq, long bytes) {
+    Long before = segments.put(seq, bytes);
+    totalBytes += bytes - (before == null ? 0 : before);
+  }
+
+  private void forget(long seq) {
+    Long before = segments.remove(seq);
+    totalBytes -= before == null ? 0 : before;
   }
 
   /** Alerts dropped to keep within the size bound since this spool was opened. */
@@ -239,6 +334,10 @@ public final class AlertSpool implements AutoCloseable {
 
   /** Reads up to {@code max} complete alerts from {@code from}; an empty list when the reader is at the end. */
   public List<Entry> read(Position from, int max) throws IOException {
+    List<Entry> recent = fromTail(from, max);
+    if (recent != null) {
+      return recent;
+    }
     List<Entry> out = new ArrayList<>();
     Position pos = from;
     while (out.size() < max) {
@@ -295,10 +394,36 @@ public final class AlertSpool implements AutoCloseable {
     return out;
   }
 
-  /** Waits up to {@code millis} for an append. */
-  public void awaitAppend(long millis) throws InterruptedException {
+  /** How many appends there have been; give it to {@link #awaitAppend} to wait for the next. */
+  public long appendCount() {
+    return appends.get();
+  }
+
+  /**
+   * Waits up to {@code millis} unless there was an append after the one {@code seen} counted (read it with
+   * {@link #appendCount} before reading, so an append between the read and the wait is not missed).
+   */
+  public void awaitAppend(long seen, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
     synchronized (appended) {
-      appended.wait(millis);
+      waiters++;
+      try {
+        for (long left = millis; appends.get() == seen && left > 0; left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+          appended.wait(left);
+        }
+      } finally {
+        waiters--;
+      }
+    }
+  }
+
+  /** Counts the append and wakes waiting readers; a writer takes the monitor only when a reader waits. */
+  private void wakeReaders() {
+    appends.incrementAndGet();
+    if (waiters > 0) {
+      synchronized (appended) {
+        appended.notifyAll();
+      }
     }
   }
 
@@ -320,7 +445,7 @@ public final class AlertSpool implements AutoCloseable {
       long min = progress.values().stream().mapToLong(Position::segment).min().orElse(currentSeq);
       for (Long seq : Set.copyOf(segments.headMap(Math.min(min, currentSeq), false).keySet())) {
         Files.deleteIfExists(segment(seq));
-        segments.remove(seq);
+        forget(seq);
       }
     }
   }
@@ -334,19 +459,21 @@ public final class AlertSpool implements AutoCloseable {
   public void close() {
     synchronized (this) {
       try {
-        if (current.isOpen()) {
-          current.force(false);
-          current.close();
+        retired.add(current);
+        for (FileChannel segment : retired) {
+          if (segment.isOpen()) {
+            segment.force(false);
+            segment.close();
+          }
         }
+        retired.clear();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } finally {
         unlock();
       }
     }
-    synchronized (appended) {
-      appended.notifyAll();
-    }
+    wakeReaders();
   }
 
 }

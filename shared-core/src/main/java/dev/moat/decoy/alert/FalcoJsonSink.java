@@ -1,14 +1,9 @@
 package dev.moat.decoy.alert;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.moat.decoy.Alert;
 import dev.moat.decoy.AlertSeverity;
 import java.io.OutputStream;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Alerts as JSON lines in Falco's {@code json_output} shape ({@code hostname, output, output_fields, priority, rule,
@@ -16,9 +11,6 @@ import java.util.TreeMap;
  */
 public final class FalcoJsonSink extends JsonLinesSink {
 
-  static final DateTimeFormatter RFC3339_NANOS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
-      .withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter OUTPUT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSSSSS").withZone(ZoneOffset.UTC);
 
   private final String hostname;
 
@@ -51,35 +43,43 @@ public final class FalcoJsonSink extends JsonLinesSink {
   public static String render(SpooledAlert spooled, String hostname) {
     Alert a = spooled.alert();
     String priority = priority(a.severity());
-    ObjectNode n = AlertJson.MAPPER.createObjectNode();
-    n.put("hostname", hostname);
-    n.put("output", OUTPUT_TIME.format(a.time()) + ": " + priority + " " + summary(a));
-    ObjectNode f = n.putObject("output_fields");
-    f.put("evt.time", a.time().getEpochSecond() * 1_000_000_000L + a.time().getNano());
-    f.put("fd.cip", a.sourceIp());
-    f.put("fd.cport", a.sourcePort());
-    f.put("fd.l4proto", "tcp");
-    f.put("k8s.ns.name", a.namespace());
-    f.put("k8s.svc.name", a.service());
-    f.put("moat.action", a.action());
-    f.put("moat.alert.id", spooled.id());
-    f.put("moat.count", a.count());
-    f.put("moat.decoy.name", a.decoyName());
-    f.put("moat.decoy.type", a.decoyType());
-    f.put("moat.excerpt", a.excerpt());
-    f.put("moat.mitre", a.mitreTechnique());
-    f.put("moat.protocol", a.protocol());
-    new TreeMap<>(a.fields()).forEach((k, v) -> f.put("moat.field." + k, v));
-    n.put("priority", priority);
-    n.put("rule", "Moat decoy " + a.action());
-    n.put("source", "moat-decoy");
-    ArrayNode tags = n.putArray("tags");
-    if (a.mitreTechnique() != null) {
-      tags.add(a.mitreTechnique());
-    }
-    tags.add("decoy").add("moat").add(a.decoyType());
-    n.put("time", RFC3339_NANOS.format(a.time()));
-    return n.toString();
+    return AlertJson.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("hostname", hostname);
+      g.writeStringField("output", AlertTime.clock(new StringBuilder(160), a.time()).append(": ").append(priority).append(' ').append(summary(a)).toString());
+      g.writeObjectFieldStart("output_fields");
+      g.writeNumberField("evt.time", a.time().getEpochSecond() * 1_000_000_000L + a.time().getNano());
+      g.writeStringField("fd.cip", a.sourceIp());
+      g.writeNumberField("fd.cport", a.sourcePort());
+      g.writeStringField("fd.l4proto", "tcp");
+      g.writeStringField("k8s.ns.name", a.namespace());
+      g.writeStringField("k8s.svc.name", a.service());
+      g.writeStringField("moat.action", a.action());
+      g.writeStringField("moat.alert.id", spooled.id());
+      g.writeNumberField("moat.count", a.count());
+      g.writeStringField("moat.decoy.name", a.decoyName());
+      g.writeStringField("moat.decoy.type", a.decoyType());
+      g.writeStringField("moat.excerpt", a.excerpt());
+      g.writeStringField("moat.mitre", a.mitreTechnique());
+      g.writeStringField("moat.protocol", a.protocol());
+      for (java.util.Map.Entry<String, String> f : AlertJson.sorted(a.fields())) {
+        g.writeStringField("moat.field." + f.getKey(), f.getValue());
+      }
+      g.writeEndObject();
+      g.writeStringField("priority", priority);
+      g.writeStringField("rule", "Moat decoy " + a.action());
+      g.writeStringField("source", "moat-decoy");
+      g.writeArrayFieldStart("tags");
+      if (a.mitreTechnique() != null) {
+        g.writeString(a.mitreTechnique());
+      }
+      g.writeString("decoy");
+      g.writeString("moat");
+      g.writeString(a.decoyType());
+      g.writeEndArray();
+      g.writeStringField("time", AlertTime.rfc3339Nanos(a.time()));
+      g.writeEndObject();
+    });
   }
 
   /** The human line: what happened, on which decoy, from whom. */

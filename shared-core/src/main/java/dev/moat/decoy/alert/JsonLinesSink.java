@@ -26,10 +26,21 @@ abstract class JsonLinesSink implements AlertSink {
 
   @Override
   public final void deliver(SpooledAlert alert) throws IOException {
-    byte[] bytes = (line(alert) + "\n").getBytes(StandardCharsets.UTF_8);
+    deliverSome(java.util.List.of(alert));
+  }
+
+  /** Every alert of the batch in one write and one flush: a stream takes all of it or fails. */
+  @Override
+  public final int deliverSome(java.util.List<SpooledAlert> alerts) throws IOException {
+    StringBuilder lines = new StringBuilder(alerts.size() * 768);
+    for (SpooledAlert alert : alerts) {
+      lines.append(line(alert)).append('\n');
+    }
+    byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
     synchronized (out) {
       out.write(bytes);
       out.flush();
     }
+    return alerts.size();
   }
 }

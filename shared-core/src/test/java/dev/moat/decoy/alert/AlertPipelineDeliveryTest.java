@@ -178,4 +178,74 @@ class AlertPipelineDeliveryTest {
       }
     }
   }
+
+  @Test
+  void aSinkThatFailsPartWayThroughABatchGetsEveryAlertOnceAndInOrder() throws Exception {
+    List<String> delivered = new CopyOnWriteArrayList<>();
+    Set<String> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    AlertSink flaky = new AlertSink() {
+      @Override
+      public String name() {
+        return "flaky";
+      }
+
+      @Override
+      public void deliver(SpooledAlert alert) throws java.io.IOException {
+        String excerpt = alert.alert().excerpt();
+        if ((excerpt.endsWith("#5") || excerpt.endsWith("#12")) && failedOnce.add(excerpt)) {
+          throw new java.io.IOException("receiver hiccup");
+        }
+        delivered.add(excerpt);
+      }
+    };
+    try (AlertPipeline p = pipeline(spool).sink(flaky).build()) {
+      for (int i = 0; i < 30; i++) {
+        p.publish(Alerts.redisConfigSet("10.1.2.3", "CONFIG SET dir /tmp #" + i, Instant.now()));
+      }
+      Alerts.await("30 alerts delivered", () -> delivered.size() >= 30);
+    }
+    assertThat(failedOnce).containsExactlyInAnyOrder("CONFIG SET dir /tmp #5", "CONFIG SET dir /tmp #12");
+    assertThat(delivered).containsExactlyElementsOf(IntStream.range(0, 30).mapToObj(i -> "CONFIG SET dir /tmp #" + i).collect(Collectors.toList()));
+  }
+
+  @Test
+  void aStreamSinkThatFellBehindWritesItsBacklogInBatchesNotALineAtATime() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.OutputStream slowStdout = new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        try {
+          release.await(); // stdout is stuck (a slow reader of the pipe) until the attack has been spooled
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        writes.incrementAndGet();
+        synchronized (bytes) {
+          bytes.write(b, off, len);
+        }
+      }
+    };
+    try (AlertPipeline p = pipeline(spool).sink(new FalcoJsonSink("stdout", slowStdout, "node-1")).build()) {
+      for (int i = 0; i < 200; i++) {
+        p.publish(Alerts.redisConfigSet("10.1.2.3", "CONFIG SET dir /tmp #" + i, Instant.now()));
+      }
+      release.countDown();
+      Alerts.await("200 lines on stdout", () -> {
+        synchronized (bytes) {
+          return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n", -1).length > 200;
+        }
+      });
+    }
+    List<String> lines = List.of(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n"));
+    assertThat(lines).extracting(l -> read(l).get("output_fields").get("moat.excerpt").asText())
+        .containsExactlyElementsOf(IntStream.range(0, 200).mapToObj(i -> "CONFIG SET dir /tmp #" + i).collect(Collectors.toList()));
+    assertThat(writes.get()).isLessThan(200 / 10); // 64 alerts per spool read, one write each
+  }
 }
