@@ -204,10 +204,19 @@ final class DecoyCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      String format = "%-14s %-26s %-58s %5s  %s%n";
-      out.printf(format, "TYPE", "CATEGORY", "EMULATES", "PORT", "ALERTS ON");
       List<CatalogEntry> entries = new ArrayList<>(DecoyCatalog.builtIn().entries());
       entries.addAll(DecoyCatalog.customEntries());
+      // columns as wide as their longest cell, so every row lines up
+      int type = "TYPE".length();
+      int category = "CATEGORY".length();
+      int emulates = "EMULATES".length();
+      for (CatalogEntry e : entries) {
+        type = Math.max(type, e.type().length());
+        category = Math.max(category, e.category().length());
+        emulates = Math.max(emulates, e.emulates().length());
+      }
+      String format = "%-" + type + "s  %-" + category + "s  %-" + emulates + "s  %5s  %s%n";
+      out.printf(format, "TYPE", "CATEGORY", "EMULATES", "PORT", "ALERTS ON");
       for (CatalogEntry e : entries) {
         List<String> alerts = e.alertsOn().isEmpty() ? List.of("") : e.alertsOn();
         out.printf(format, e.type(), e.category(), e.emulates(), e.defaultPort() == 0 ? "-" : Integer.toString(e.defaultPort()), alerts.get(0));

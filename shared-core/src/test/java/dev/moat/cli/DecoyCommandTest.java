@@ -52,5 +52,12 @@ class DecoyCommandTest {
     assertThat(moat("decoy", "catalog")).isZero();
     assertThat(out.toString()).contains("TYPE").contains("ALERTS ON").contains("http ").contains("tcp-banner")
         .contains("every connection: tcp.connect (info)").contains("ssh ").contains("weak password").contains("ssh.login_success");
+    // the columns line up: every row's port column (right-aligned under PORT) ends where the header's does
+    String[] lines = out.toString().split("\n");
+    int portEnd = lines[0].indexOf("PORT") + "PORT".length();
+    for (String line : lines) {
+      assertThat(line.substring(portEnd - 5, portEnd)).as(line).matches(" *(PORT|\\d+|-)?");
+      assertThat(line.substring(portEnd, portEnd + 2)).as(line).isEqualTo("  ");
+    }
   }
 }
