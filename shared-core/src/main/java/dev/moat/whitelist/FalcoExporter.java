@@ -27,7 +27,7 @@ final class FalcoExporter implements WhitelistExporter {
     List<ObjectNode> documents = new ArrayList<>();
     ObjectNode listNode = PolicyYaml.MAPPER.createObjectNode();
     ArrayNode items = listNode.put("list", list).putArray("items");
-    ExecutedPaths.of(whitelist).forEach(items::add);
+    ExecutedPaths.of(whitelist).forEach(path -> items.add(listItem(path)));
     TreeSet<String> digests = new TreeSet<>();
     digests.add(whitelist.image().digest());
     whitelist.platforms().forEach(p -> digests.add(p.manifestDigest()));
@@ -63,6 +63,14 @@ final class FalcoExporter implements WhitelistExporter {
     String header = "Moat whitelist of " + whitelist.image().reference() + " (" + whitelist.image().digest() + ")\n"
         + "falco -r this file, or copy it to /etc/falco/rules.d/ (needs Falco's default rules for spawned_process and container).";
     return List.of(new ExportedFile(name + ".falco.yaml", PolicyYaml.write(header, List.of(file))));
+  }
+
+  /**
+   * A path as a Falco list item. Falco pastes list items into the condition, so an item with a space, a parenthesis,
+   * a comma or a quote must carry its own double quotes (falco.org, "Escaping Special Characters": {@code '"(systemd)"'}).
+   */
+  static String listItem(String path) {
+    return path.matches("[A-Za-z0-9/._+@:~=-]+") ? path : "\"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static String quoted(TreeSet<String> values) {

@@ -99,7 +99,8 @@ class WhitelistExporterTest {
     JsonNode list = rules.get(0);
     JsonNode macro = rules.get(1);
     JsonNode rule = rules.get(2);
-    assertThat(texts(list.path("items"))).containsExactly("/bin/busybox", "/usr/bin/app", "/usr/local/bin/entry point.sh");
+    // Falco pastes list items into the condition: the item with a space carries its own double quotes
+    assertThat(texts(list.path("items"))).containsExactly("/bin/busybox", "/usr/bin/app", "\"/usr/local/bin/entry point.sh\"");
     assertThat(macro.path("condition").asText())
         .contains("container.image.repository in (\"127.0.0.1:5000/team/app\")")
         .contains("\"" + TestWhitelists.DIGEST + "\"").contains("\"" + TestWhitelists.AMD64 + "\"").contains("container.image.digest = \"\"");
@@ -111,20 +112,31 @@ class WhitelistExporterTest {
   }
 
   @Test
-  void fapolicydTrustFileListsEveryFileUnderTheRootWithEscapedPathsAndRulesGovernOnlyThatRoot() throws Exception {
+  void fapolicydTrustFilesListEveryFileUnderTheRootWithEscapedPathsOnePerPlatformAndRulesGovernOnlyThatRoot() throws Exception {
     List<ExportedFile> files = WhitelistExporter.of(ExportFormat.FAPOLICYD).export(TestWhitelists.sample(), ExportOptions.defaults().withRootPrefix("/srv/app/rootfs/"));
-    String trust = new String(files.get(0).content(), StandardCharsets.UTF_8);
-    String rules = new String(files.get(1).content(), StandardCharsets.UTF_8);
-    assertThat(files.get(0).fileName()).endsWith(".trust");
-    assertThat(trust.lines().filter(l -> !l.startsWith("#")).toList()).containsExactly(
+    assertThat(files).extracting(ExportedFile::fileName)
+        .containsExactly("moat-app-abababababab-linux-amd64.trust", "moat-app-abababababab-linux-arm64.trust", "35-moat-app-abababababab.rules");
+    String amd64 = new String(files.get(0).content(), StandardCharsets.UTF_8);
+    String arm64 = new String(files.get(1).content(), StandardCharsets.UTF_8);
+    String rules = new String(files.get(2).content(), StandardCharsets.UTF_8);
+    assertThat(amd64.lines().filter(l -> !l.startsWith("#")).toList()).containsExactly(
         "/srv/app/rootfs/bin/busybox 1000 " + TestWhitelists.hash('a'),
-        "/srv/app/rootfs/bin/busybox 1100 " + TestWhitelists.hash('d'),
         "/srv/app/rootfs/usr/bin/app 5000 " + TestWhitelists.hash('c'),
-        "/srv/app/rootfs/usr/bin/app 5100 " + TestWhitelists.hash('e'),
         "/srv/app/rootfs/usr/local/bin/entry%20point.sh 42 " + TestWhitelists.hash('b'));
+    assertThat(amd64).contains("# platform: linux/amd64 (" + TestWhitelists.AMD64 + ")");
+    assertThat(arm64.lines().filter(l -> !l.startsWith("#")).toList()).containsExactly(
+        "/srv/app/rootfs/bin/busybox 1100 " + TestWhitelists.hash('d'),
+        "/srv/app/rootfs/usr/bin/app 5100 " + TestWhitelists.hash('e'));
     assertThat(rules.lines().filter(l -> !l.startsWith("#")).toList()).containsExactly(
         "allow perm=execute all : dir=/srv/app/rootfs/ trust=1",
         "deny_audit perm=execute all : dir=/srv/app/rootfs/");
+    assertThat(rules).contains("the one for this host's platform");
+  }
+
+  @Test
+  void aSinglePlatformWhitelistGivesOneTrustFileNamedAfterThePolicy() throws Exception {
+    List<ExportedFile> files = WhitelistExporter.of(ExportFormat.FAPOLICYD).export(TestWhitelists.large(3), ExportOptions.defaults());
+    assertThat(files).extracting(ExportedFile::fileName).containsExactly("moat-big-abababababab.trust", "35-moat-big-abababababab.rules");
   }
 
   @Test
