@@ -177,4 +177,25 @@ class CopyTest {
     MoatProcess.Result both = moat("verify", dst, "--key", "publisher.pub", "--key", "mirror.pub", "--threshold", "2", "-v");
     assertThat(both.exitCode()).as(both.all()).isZero();
   }
+
+  @Test
+  void copySignaturesAlsoCarriesAttestationsUnderTheAttTag() throws Exception {
+    String attested = source.host() + "/upstream/attested:1";
+    assertThat(moat("copy", source.host() + "/upstream/app:single", attested).exitCode()).isZero();
+    MoatProcess.Result learn = moat("whitelist", "learn", attested, "-o", "attested.json", "--attach", "--layout", "legacy", "--key", "publisher.key");
+    assertThat(learn.exitCode()).as(learn.all()).isZero();
+
+    String dst = secure.host() + "/carried/attested:1";
+    MoatProcess.Result copy = moat("copy", attested, dst, "--copy-signatures", "--registry-ca", ca());
+    assertThat(copy.exitCode()).as(copy.all()).isZero();
+    assertThat(copy.stderr()).contains("carried 1 attestation(s) of sha256-");
+
+    MoatProcess.Result fetch = moat("whitelist", "fetch", dst, "--key", "publisher.pub", "--registry-ca", ca(), "-o", "carried.json");
+    assertThat(fetch.exitCode()).as(fetch.all()).isZero();
+    assertThat(java.nio.file.Files.readAllBytes(work.resolve("carried.json"))).isEqualTo(java.nio.file.Files.readAllBytes(work.resolve("attested.json")));
+
+    MoatProcess.Result again = moat("copy", attested, dst, "--copy-signatures", "--registry-ca", ca());
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.stderr()).as("an attestation already at the destination is not added twice").doesNotContain("attestation(s)");
+  }
 }

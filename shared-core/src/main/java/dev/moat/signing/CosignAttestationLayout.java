@@ -70,6 +70,41 @@ public final class CosignAttestationLayout {
   }
 
   /**
+   * Carries the attestations of {@code image} under the source's {@code .att} tag to the destination's, as
+   * {@code cosign copy} does: every DSSE layer (any predicate type, annotations as they are; each blob read back
+   * against its digest, at most {@link StoredAttestation#MAX_BYTES}) is added to what the destination already
+   * holds, skipping layers it has. Returns how many layers were added (0 when the source has none).
+   */
+  public static int carry(ImageRepository source, ImageRepository destination, Digest image) throws MoatException {
+    String tag = tag(image);
+    Optional<Manifest> from = source.findManifest(tag);
+    if (from.isEmpty() || from.get().isIndex()) {
+      return 0;
+    }
+    Optional<Manifest> existing = destination.findManifest(tag);
+    List<Descriptor> layers = new ArrayList<>();
+    if (existing.isPresent() && !existing.get().isIndex()) {
+      layers.addAll(existing.get().layers());
+    }
+    int added = 0;
+    int i = 0;
+    for (Descriptor layer : from.get().layers()) {
+      String location = source.describe() + ":" + tag + " layer " + i++;
+      if (!DsseEnvelope.MEDIA_TYPE.equals(layer.mediaType()) || layers.stream().anyMatch(l -> l.digest().equals(layer.digest()))) {
+        continue;
+      }
+      byte[] bytes = CosignSignatureLayout.readBlob(source, layer, location, StoredAttestation.MAX_BYTES);
+      destination.pushBlob(layer, () -> new ByteArrayInputStream(bytes));
+      layers.add(layer);
+      added++;
+    }
+    if (added > 0) {
+      CosignSignatureLayout.writeManifest(destination, tag, layers);
+    }
+    return added;
+  }
+
+  /**
    * Reads the attestations stored for {@code image} whose layer does not name another predicate type than
    * {@code predicateType} (the annotation is unsigned: the verifier checks the statement itself).
    */

@@ -8,6 +8,7 @@ import dev.moat.image.ImageLocation;
 import dev.moat.image.ImageRepository;
 import dev.moat.image.ImageStores;
 import dev.moat.image.Manifest;
+import dev.moat.signing.CosignAttestationLayout;
 import dev.moat.signing.CosignSignatureLayout;
 import dev.moat.signing.ImageSigner;
 import dev.moat.signing.ImageVerifier;
@@ -136,6 +137,11 @@ public final class CopyStage {
     if (!legacy.isEmpty()) {
       CosignSignatureLayout.append(destination, image.digest(), legacy);
       listener.info("  carried " + legacy.size() + " signature(s) of " + CosignSignatureLayout.tag(image.digest()) + ", keeping those already at the destination");
+    }
+    int attestations = CosignAttestationLayout.carry(source, destination, image.digest());
+    if (attestations > 0) {
+      listener.info("  carried " + attestations + " attestation(s) of " + CosignAttestationLayout.tag(image.digest())
+          + ", keeping those already at the destination");
     }
     for (Descriptor referrer : source.referrers(image.digest(), SigstoreBundleLayout.BUNDLE_MEDIA_TYPE)) {
       copier.copyReferrer(source, source.fetchManifest(referrer.digest().toString()), destination);
