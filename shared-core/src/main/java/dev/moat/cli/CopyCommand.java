@@ -36,7 +36,7 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = "--threshold", paramLabel = "N", defaultValue = "1", description = "Distinct verify keys that must have signed. Default: ${DEFAULT-VALUE}.")
   int threshold;
 
-  @Option(names = "--copy-signatures", description = "Carry the source's existing signatures (both layouts) to the destination.")
+  @Option(names = "--copy-signatures", description = "Carry the source's existing signatures and attestations (both layouts) to the destination.")
   boolean copySignatures;
 
   @Option(names = "--all-tags", description = "Mirror every tag of the source repository.")
