@@ -11,4 +11,14 @@ public record DecoyConfig(List<DecoySpec> decoys) {
   public List<ServedDecoy> served() {
     return decoys.stream().map(DecoySpec::served).toList();
   }
+
+  /**
+   * What {@code serve} runs: as {@link #served()}, with each SSH decoy that has no host key file of its own keeping
+   * its generated host key in {@code stateDirectory} (the alert spool), so it is the same after a restart.
+   */
+  public List<ServedDecoy> served(java.nio.file.Path stateDirectory) {
+    return served().stream().map(s -> s.emulator() instanceof SshEmulator ssh
+        ? new ServedDecoy(s.identity(), ssh.keepingHostKeyIn(stateDirectory, s.identity().name()), s.port(), s.tls())
+        : s).toList();
+  }
 }

@@ -21,14 +21,15 @@ import java.util.function.Supplier;
 
 /**
  * The remove-decoys stage: deletes every object of each decoy (Deployment, Service, NetworkPolicy, RoleBinding,
- * Role, ServiceAccount, the ConfigMap of a custom decoy) carrying {@code app.kubernetes.io/part-of: moat} and its
+ * Role, ServiceAccount, the ConfigMap of a custom decoy, the Secret with its TLS or host key files) carrying {@code app.kubernetes.io/part-of: moat} and its
  * {@code moat.dev/decoy-name}. A decoy with nothing left is NOT_FOUND unless the request ignores missing ones. The
  * client comes from the caller.
  */
 public final class RemoveDecoysStage {
 
   private static final List<Class<? extends HasMetadata>> KINDS =
-      List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class, ServiceAccount.class, ConfigMap.class);
+      List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class, ServiceAccount.class, ConfigMap.class,
+          io.fabric8.kubernetes.api.model.Secret.class);
 
   private final Supplier<KubernetesClient> clients;
 
