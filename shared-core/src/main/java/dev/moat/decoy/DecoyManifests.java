@@ -193,7 +193,12 @@ public final class DecoyManifests {
 
   /** The Secret holding a decoy's TLS and host key files. */
   static String secretName(DecoyDeployment d) {
-    return d.name() + "-files";
+    return secretName(d.name());
+  }
+
+  /** The name of the Secret with the files of the decoy {@code decoyName}, when its entry names any. */
+  public static String secretName(String decoyName) {
+    return decoyName + "-files";
   }
 
   private static Map<String, String> labels(DecoyDeployment d) {

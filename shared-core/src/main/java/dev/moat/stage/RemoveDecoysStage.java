@@ -3,6 +3,7 @@ package dev.moat.stage;
 import dev.moat.Failure;
 import dev.moat.MoatException;
 import dev.moat.decoy.DecoyDeployment;
+import dev.moat.decoy.DecoyManifests;
 import dev.moat.kube.ManifestApplier;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,13 +29,37 @@ import java.util.function.Supplier;
 public final class RemoveDecoysStage {
 
   private static final List<Class<? extends HasMetadata>> KINDS =
-      List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class, ServiceAccount.class, ConfigMap.class,
-          io.fabric8.kubernetes.api.model.Secret.class);
+      List.of(Deployment.class, Service.class, NetworkPolicy.class, RoleBinding.class, Role.class, ServiceAccount.class, ConfigMap.class);
 
   private final Supplier<KubernetesClient> clients;
 
   public RemoveDecoysStage(Supplier<KubernetesClient> clients) {
     this.clients = clients;
+  }
+
+  /**
+   * Whether the decoy's Deployment mounts the Secret with its TLS or host key files. Secrets are deleted by name and
+   * only then, so removing decoys never needs the right to list (and so read) a namespace's Secrets, and a decoy
+   * without files needs no right on Secrets at all.
+   */
+  private static boolean mountsItsSecret(KubernetesClient client, RemoveDecoysRequest.Target decoy) throws MoatException {
+    try {
+      Deployment d = client.apps().deployments().inNamespace(decoy.namespace()).withName(decoy.name()).get();
+      String secret = DecoyManifests.secretName(decoy.name());
+      return d != null && d.getSpec() != null && d.getSpec().getTemplate().getSpec().getVolumes() != null
+          && d.getSpec().getTemplate().getSpec().getVolumes().stream().anyMatch(v -> v.getSecret() != null && secret.equals(v.getSecret().getSecretName()));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw dev.moat.kube.KubernetesFailure.of("read Deployment " + decoy.name(), e);
+    }
+  }
+
+  private static List<String> deleteSecret(KubernetesClient client, RemoveDecoysRequest.Target decoy) throws MoatException {
+    String name = DecoyManifests.secretName(decoy.name());
+    try {
+      return client.secrets().inNamespace(decoy.namespace()).withName(name).delete().isEmpty() ? List.of() : List.of("Secret/" + name);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw dev.moat.kube.KubernetesFailure.of("delete Secret " + name, e);
+    }
   }
 
   public StageResult run(RemoveDecoysRequest request, StageListener listener) throws MoatException {
@@ -44,8 +69,12 @@ public final class RemoveDecoysStage {
     try (KubernetesClient client = clients.get()) {
       ManifestApplier applier = new ManifestApplier(client);
       for (RemoveDecoysRequest.Target decoy : request.decoys()) {
-        List<String> deleted = applier.delete(decoy.namespace(),
-            Map.of(DecoyDeployment.PART_OF, "moat", DecoyDeployment.NAME_LABEL, decoy.name()), KINDS);
+        boolean secret = mountsItsSecret(client, decoy);
+        List<String> deleted = new ArrayList<>(applier.delete(decoy.namespace(),
+            Map.of(DecoyDeployment.PART_OF, "moat", DecoyDeployment.NAME_LABEL, decoy.name()), KINDS));
+        if (secret) {
+          deleted.addAll(deleteSecret(client, decoy));
+        }
         if (deleted.isEmpty()) {
           if (!request.ignoreMissing()) {
             throw new MoatException(Failure.NOT_FOUND, "no decoy named " + decoy.name() + " in namespace " + decoy.namespace(), "see `moat decoy list`");
