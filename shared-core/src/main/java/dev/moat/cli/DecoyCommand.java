@@ -96,7 +96,7 @@ final class DecoyCommand implements Runnable {
     @Option(names = "--alert-webhook-format", paramLabel = "FORMAT", defaultValue = "generic", description = "generic or slack. Default: ${DEFAULT-VALUE}.")
     String webhookFormat;
 
-    @Option(names = "--spool", paramLabel = "DIR", description = "Where alerts wait for delivery and SSH decoys keep their host keys. Default: $TMPDIR/moat-alert-spool.")
+    @Option(names = "--spool", paramLabel = "DIR", description = "Where alerts wait for delivery and decoys keep their generated SSH host keys and TLS certificates. Default: $TMPDIR/moat-alert-spool.")
     Path spool;
 
     @Option(names = "--dedupe-window", paramLabel = "DURATION", defaultValue = "60s",
@@ -134,7 +134,7 @@ final class DecoyCommand implements Runnable {
       AlertPublisher publisher = alerts::publish;
       DecoyServer server;
       try {
-        // SSH host keys live next to the spool (an emptyDir in a pod): the same key after a container restart
+        // generated SSH host keys and TLS certificates live next to the spool (an emptyDir in a pod): the same after a container restart
         server = DecoyServer.start(decoyConfig.served(options.spool()), request.bind(), request.limits(), publisher, Clock.systemUTC(),
             alerts.metrics()::connectionOpened);
       } catch (MoatException e) {

@@ -138,7 +138,8 @@ public final class DecoyServer implements AutoCloseable {
       return DecoyTls.serverContext(decoy.tls().keyMaterial(context.clock().instant()));
     } catch (IOException | IllegalArgumentException e) {
       throw new MoatException(Failure.INVALID_INPUT, "decoy " + decoy.identity().name() + ": cannot set up TLS: " + e.getMessage(),
-          "give a readable PEM certificate chain and its unencrypted PEM key in tls: {cert, key}, or leave them out for a generated certificate");
+          "check the files of tls: {cert, key} (a readable PEM chain and its unencrypted PEM key), or for a generated certificate the --spool"
+              + " directory, where it is kept");
     }
   }
 

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * The kubelet API on 10250 with anonymous access allowed: pod listings from canned data, {@code /run} answering
  * with canned output and {@code /exec} refusing a request that is not upgraded, as kubelet does. Served over HTTPS by
  * default ({@link #defaultTls()}): like a kubelet started without a serving certificate, the runtime makes a
- * self-signed one at start for the node the canned pods run on ({@value #NODE_NAME}); {@code decoys.yaml} may give
- * its own ({@code tls: {cert, key}}) or turn TLS off ({@code tls: false}).
+ * self-signed one for the node the canned pods run on ({@value #NODE_NAME}) and {@code serve} keeps it in its spool
+ * across restarts, as a kubelet keeps its own; {@code decoys.yaml} may give its own ({@code tls: {cert, key}}) or turn
+ * TLS off ({@code tls: false}).
  */
 public final class KubeletDecoy implements HttpEmulator {
 
@@ -31,7 +32,7 @@ public final class KubeletDecoy implements HttpEmulator {
 
   @Override
   public CatalogEntry describe() {
-    return new CatalogEntry("kubelet", "unauthorised access", "kubelet API (anonymous auth), HTTPS with its own self-signed certificate", 10250, List.of(
+    return new CatalogEntry("kubelet", "unauthorised access", "kubelet API (anonymous auth), HTTPS, self-signed certificate", 10250, List.of(
         "POST /run/{ns}/{pod}/{container} cmd=…: kubelet.run CRITICAL T1609 (canned output)",
         "/exec, /attach, /portForward: kubelet.exec CRITICAL T1609",
         "/pods, /runningpods/: kubelet.discovery MEDIUM T1613"));

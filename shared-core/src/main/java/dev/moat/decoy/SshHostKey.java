@@ -2,14 +2,8 @@ package dev.moat.decoy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -55,12 +49,8 @@ public record SshHostKey(Path file, boolean generate) {
     }
     if (generate && !Files.exists(file)) {
       KeyPair created = generateKey();
-      try {
-        store(created);
-        return KeyPairProvider.wrap(created);
-      } catch (FileAlreadyExistsException raced) {
-        // another start wrote it first: read that one
-      }
+      store(created);
+      return KeyPairProvider.wrap(created);
     }
     return KeyPairProvider.wrap(read(file));
   }
@@ -71,16 +61,19 @@ public record SshHostKey(Path file, boolean generate) {
    * @throws IOException naming the file, never quoting it
    */
   static KeyPair read(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.getFileName().toString()), in, null);
-      Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
-      if (it == null || !it.hasNext()) {
-        throw new IOException(file + " holds no private key");
-      }
-      return it.next();
-    } catch (GeneralSecurityException | RuntimeException e) {
+    byte[] content = Files.readAllBytes(file);
+    Iterable<KeyPair> pairs;
+    try (InputStream in = new java.io.ByteArrayInputStream(content)) {
+      pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.getFileName().toString()), in, null);
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      // the parser's message may quote the file: name only the file
       throw new IOException(file + " is not an unencrypted OpenSSH or PEM private key");
     }
+    Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
+    if (it == null || !it.hasNext()) {
+      throw new IOException(file + " holds no unencrypted OpenSSH or PEM private key");
+    }
+    return it.next();
   }
 
   private static KeyPair generateKey() throws IOException {
@@ -93,28 +86,14 @@ public record SshHostKey(Path file, boolean generate) {
     }
   }
 
-  /** Writes the key to a temporary file that is owner-only from its creation, then moves it into place. */
+  /** Writes the key (OpenSSH format) to a file that is owner-only from its creation. */
   private void store(KeyPair key) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
-    if (posix) {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } else {
-      Files.createFile(tmp);
-    }
-    try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC)) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
       OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "", null, out);
     } catch (GeneralSecurityException e) {
-      Files.deleteIfExists(tmp);
       throw new IOException("cannot write the SSH host key: " + e.getMessage(), e);
     }
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file);
-    }
+    OwnerOnlyFile.write(file, out.toByteArray());
   }
 }

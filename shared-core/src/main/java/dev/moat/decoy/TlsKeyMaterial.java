@@ -88,7 +88,9 @@ public record TlsKeyMaterial(PrivateKey key, List<X509Certificate> chain) {
 
   private static boolean matches(PrivateKey key, X509Certificate certificate) {
     try {
-      String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "Ed25519";
+      // by the key's type, not its algorithm name: a provider such as BouncyCastle names EC keys "ECDSA"
+      String algorithm = key instanceof java.security.interfaces.ECKey ? "SHA256withECDSA"
+          : key instanceof java.security.interfaces.RSAKey ? "SHA256withRSA" : key.getAlgorithm();
       java.security.Signature signer = java.security.Signature.getInstance(algorithm);
       signer.initSign(key);
       byte[] probe = "moat".getBytes(StandardCharsets.US_ASCII);
@@ -101,6 +103,26 @@ public record TlsKeyMaterial(PrivateKey key, List<X509Certificate> chain) {
     } catch (java.security.GeneralSecurityException e) {
       return false;
     }
+  }
+
+  /** The chain as PEM, leaf first. */
+  byte[] chainPem() throws IOException {
+    return pem(chain.toArray());
+  }
+
+  /** The key as PEM (PKCS#1 for RSA, as Kubernetes' keyutil writes a kubelet's key). */
+  byte[] keyPem() throws IOException {
+    return pem(key);
+  }
+
+  private static byte[] pem(Object... objects) throws IOException {
+    java.io.StringWriter text = new java.io.StringWriter();
+    try (org.bouncycastle.openssl.jcajce.JcaPEMWriter writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(text)) {
+      for (Object o : objects) {
+        writer.writeObject(o);
+      }
+    }
+    return text.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
   public X509Certificate[] chainArray() {

@@ -65,6 +65,36 @@ class KubeletTlsTest {
   }
 
   @Test
+  void theGeneratedCertificateIsKeptInTheStateDirectoryAsKubeletKeepsItsOwn() throws Exception {
+    assumeTrue(onPath("openssl"), "openssl is not installed");
+    DecoyConfig config = new DecoyConfigReader(DecoyCatalog.builtIn()).fromArguments(List.of("kubelet:0"));
+    Path spool = dir.resolve("spool");
+    String[] fingerprints = new String[3];
+    for (int i = 0; i < 3; i++) {
+      try (DecoyServer s = DecoyServer.start(config.served(i < 2 ? spool : dir.resolve("other")), "127.0.0.1", DecoyLimits.defaults(), alerts,
+          Clock.systemUTC())) {
+        fingerprints[i] = fingerprint(s.boundPorts().get("kubelet"));
+      }
+    }
+    assertThat(fingerprints[1]).as("restarted on the same state directory").isEqualTo(fingerprints[0]);
+    assertThat(fingerprints[2]).as("another state directory").isNotEqualTo(fingerprints[0]);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(spool.resolve("tls-kubelet.key"))))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(spool.resolve("tls-kubelet.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+  }
+
+  /** The served leaf's SHA-256 fingerprint, as openssl reads it off the wire. */
+  private String fingerprint(int port) throws Exception {
+    String chain = run("openssl", "s_client", "-connect", "127.0.0.1:" + port);
+    Path leaf = dir.resolve("leaf-" + System.nanoTime() + ".pem");
+    int begin = chain.indexOf("-----BEGIN CERTIFICATE-----");
+    Files.writeString(leaf, chain.substring(begin, chain.indexOf("-----END CERTIFICATE-----", begin) + 25) + "\n");
+    String fp = run("openssl", "x509", "-in", leaf.toString(), "-noout", "-fingerprint", "-sha256");
+    assertThat(fp).startsWith("sha256 Fingerprint=");
+    return fp.strip();
+  }
+
+  @Test
   void opensslSeesTheLeafThenItsCaAsKubeletServesThem() throws Exception {
     assumeTrue(onPath("openssl"), "openssl is not installed");
     int port = start(DecoyLimits.defaults());
@@ -99,6 +129,11 @@ class KubeletTlsTest {
       s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
       s.getOutputStream().flush();
       assertThat(s.getInputStream().read()).as("closed by the decoy").isEqualTo(-1);
+    }
+    // the count drops when the decoy's side of the close completes, just after the client sees it
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (server.openConnections() != 0 && System.nanoTime() < end) {
+      Thread.sleep(20);
     }
     assertThat(server.openConnections()).isZero();
   }
