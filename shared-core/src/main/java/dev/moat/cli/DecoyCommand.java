@@ -96,7 +96,7 @@ final class DecoyCommand implements Runnable {
     @Option(names = "--alert-webhook-format", paramLabel = "FORMAT", defaultValue = "generic", description = "generic or slack. Default: ${DEFAULT-VALUE}.")
     String webhookFormat;
 
-    @Option(names = "--spool", paramLabel = "DIR", description = "Where alerts wait for delivery. Default: $TMPDIR/moat-alert-spool.")
+    @Option(names = "--spool", paramLabel = "DIR", description = "Where alerts wait for delivery and decoys keep their generated SSH host keys and TLS certificates. Default: $TMPDIR/moat-alert-spool.")
     Path spool;
 
     @Option(names = "--dedupe-window", paramLabel = "DURATION", defaultValue = "60s",
@@ -125,7 +125,8 @@ final class DecoyCommand implements Runnable {
       DecoyServeRequest request = DecoyServeRequest.fromParameters(parameters);
       DecoyConfig decoyConfig = identified(request.config(DecoyCatalog.builtIn()));
       PrintWriter err = spec.commandLine().getErr();
-      AlertPipeline alerts = AlertPipeline.fromOptions(alertOptions(), System.out, java.net.InetAddress.getLocalHost().getHostName(),
+      AlertOptions options = alertOptions();
+      AlertPipeline alerts = AlertPipeline.fromOptions(options, System.out, java.net.InetAddress.getLocalHost().getHostName(),
           line -> {
             err.println("warning: " + line);
             err.flush();
@@ -133,7 +134,8 @@ final class DecoyCommand implements Runnable {
       AlertPublisher publisher = alerts::publish;
       DecoyServer server;
       try {
-        server = DecoyServer.start(decoyConfig.served(), request.bind(), request.limits(), publisher, Clock.systemUTC(),
+        // generated SSH host keys and TLS certificates live next to the spool (an emptyDir in a pod): the same after a container restart
+        server = DecoyServer.start(decoyConfig.served(options.spool()), request.bind(), request.limits(), publisher, Clock.systemUTC(),
             alerts.metrics()::connectionOpened);
       } catch (MoatException e) {
         alerts.close();
@@ -168,7 +170,7 @@ final class DecoyCommand implements Runnable {
       }
       DecoySpec d = config.decoys().get(0);
       return new DecoyConfig(List.of(new DecoySpec(name != null ? name : d.name(), d.type(), d.port(), service != null ? service : d.service(),
-          namespace != null ? namespace : d.namespace(), d.labels(), d.replicas(), d.emulator())));
+          namespace != null ? namespace : d.namespace(), d.labels(), d.replicas(), d.emulator(), d.definition(), d.tls())));
     }
 
     /** The Kubernetes Events sink when asked for: the pod's identity from the downward API, the client from the ServiceAccount. */

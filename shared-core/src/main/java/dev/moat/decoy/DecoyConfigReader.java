@@ -31,9 +31,10 @@ public final class DecoyConfigReader {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Set<String> DECOY_FIELDS = Set.of("name", "type", "port", "service", "namespace", "labels", "replicas",
-      "routes", "serverHeaders", "banner", "replies", "alert", "credentials");
+      "routes", "serverHeaders", "banner", "replies", "alert", "credentials", "tls", "hostKey");
   /** Fields that make a decoy more than its catalogue type: a deployment must carry them to the pod. */
-  private static final List<String> CUSTOM_FIELDS = List.of("routes", "serverHeaders", "banner", "replies", "alert", "credentials");
+  private static final List<String> CUSTOM_FIELDS = List.of("routes", "serverHeaders", "banner", "replies", "alert", "credentials", "tls",
+      "hostKey");
   private static final Set<String> ROUTE_FIELDS = Set.of("method", "path", "status", "headers", "body", "alert");
 
   private final DecoyCatalog catalog;
@@ -51,11 +52,17 @@ public final class DecoyConfigReader {
     } catch (IOException e) {
       throw new MoatException(Failure.UNREACHABLE, "cannot read " + file + ": " + e.getMessage(), "check the --config path");
     }
-    return parse(file.getFileName().toString(), text);
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(file.getFileName().toString(), text, dir == null ? Path.of("") : dir);
   }
 
-  /** Reads the text of a {@code decoys.yaml}; {@code source} names it in errors. */
+  /** Reads the text of a {@code decoys.yaml}; {@code source} names it in errors; relative file names are the working directory's. */
   public DecoyConfig parse(String source, String text) throws MoatException {
+    return parse(source, text, Path.of(""));
+  }
+
+  /** As {@link #parse(String, String)}; relative file names ({@code tls.cert}, {@code hostKey}) are taken from {@code baseDirectory}. */
+  public DecoyConfig parse(String source, String text, Path baseDirectory) throws MoatException {
     Map<String, Integer> lines = new HashMap<>();
     JsonNode root;
     try {
@@ -79,7 +86,7 @@ public final class DecoyConfigReader {
     List<DecoySpec> specs = new ArrayList<>();
     JsonNode list = root.get("decoys");
     for (int i = 0; i < list.size(); i++) {
-      specs.add(decoy(f, "decoys[" + i + "]", list.get(i)));
+      specs.add(decoy(f, "decoys[" + i + "]", list.get(i), baseDirectory));
     }
     return unique(specs, f);
   }
@@ -105,7 +112,8 @@ public final class DecoyConfigReader {
               + "' is not a port (0-65535, 0 = any free port)", "write --decoy type or --decoy type:port");
         }
       }
-      specs.add(new DecoySpec(type, type, port, type, null, Map.of(), 1, emulator));
+      specs.add(new DecoySpec(type, type, port, type, null, Map.of(), 1, emulator, null,
+          emulator instanceof HttpEmulator http ? http.defaultTls() : null));
     }
     if (specs.isEmpty()) {
       throw new MoatException(Failure.INVALID_INPUT, "no decoys given", "name them with --decoy TYPE[:PORT] or --config decoys.yaml");
@@ -136,7 +144,7 @@ public final class DecoyConfigReader {
     return new DecoyConfig(specs);
   }
 
-  private DecoySpec decoy(Fields f, String at, JsonNode node) throws MoatException {
+  private DecoySpec decoy(Fields f, String at, JsonNode node, Path base) throws MoatException {
     if (!node.isObject()) {
       throw f.error(at, "each decoy is a mapping with name, type and port");
     }
@@ -149,6 +157,9 @@ public final class DecoyConfigReader {
     if (node.has("credentials") && !type.equals("ssh")) {
       throw f.error(at + ".credentials", "only ssh decoys take credentials");
     }
+    if (node.has("hostKey") && !type.equals("ssh")) {
+      throw f.error(at + ".hostKey", "only ssh decoys take a hostKey");
+    }
     Object emulator;
     if (type.equals("http")) {
       emulator = httpDecoy(f, at, node);
@@ -159,6 +170,9 @@ public final class DecoyConfigReader {
           "'" + type + "' is neither a catalogue type nor http / tcp-banner (see 'moat decoy catalog')"));
       if (emulator instanceof SshEmulator && node.has("credentials")) {
         emulator = new SshEmulator(credentials(f, at, node.get("credentials")));
+      }
+      if (emulator instanceof SshEmulator ssh && node.has("hostKey")) {
+        emulator = ssh.withHostKey(SshHostKey.operatorFile(hostKey(f, at, node, base)));
       }
       for (String field : List.of("routes", "banner", "replies", "serverHeaders")) {
         if (node.has(field)) {
@@ -192,7 +206,63 @@ public final class DecoyConfigReader {
     }
     Map<String, String> labels = f.strings(node, at, "labels");
     boolean custom = CUSTOM_FIELDS.stream().anyMatch(node::has);
-    return new DecoySpec(name, type, port, service, namespace, labels, replicas, emulator, custom ? node.toString() : null);
+    return new DecoySpec(name, type, port, service, namespace, labels, replicas, emulator, custom ? node.toString() : null,
+        tls(f, at, node, emulator, name, base));
+  }
+
+  /**
+   * {@code tls}: absent — the type's default (HTTPS for the kubelet, plain for the rest); {@code false} — plain;
+   * {@code true} — a certificate generated at start; {@code {cert: FILE, key: FILE}} — PEM files, read and checked now.
+   */
+  private static DecoyTls tls(Fields f, String at, JsonNode node, Object emulator, String name, Path base) throws MoatException {
+    DecoyTls byDefault = emulator instanceof HttpEmulator http ? http.defaultTls() : null;
+    JsonNode tls = node.get("tls");
+    if (tls == null) {
+      return byDefault;
+    }
+    if (!(emulator instanceof HttpEmulator)) {
+      throw f.error(at + ".tls", "only HTTP decoys take tls");
+    }
+    if (tls.isBoolean()) {
+      return !tls.booleanValue() ? null : byDefault != null ? byDefault : DecoyTls.generated(name);
+    }
+    if (!tls.isObject()) {
+      throw f.error(at + ".tls", "give false, true (a generated certificate) or {cert: FILE, key: FILE} (PEM)");
+    }
+    unknownFields(f, at + ".tls", tls, Set.of("cert", "key"));
+    Path cert = file(f, at + ".tls", tls, "cert", base);
+    Path key = file(f, at + ".tls", tls, "key", base);
+    try {
+      TlsKeyMaterial.readChain(cert);
+    } catch (IllegalArgumentException e) {
+      throw f.error(at + ".tls.cert", e.getMessage());
+    }
+    try {
+      TlsKeyMaterial.readPem(cert, key);
+    } catch (IllegalArgumentException e) {
+      throw f.error(at + ".tls.key", e.getMessage());
+    }
+    return DecoyTls.files(cert, key);
+  }
+
+  /** {@code hostKey}: the operator's SSH host key file, read and checked now. */
+  private static Path hostKey(Fields f, String at, JsonNode node, Path base) throws MoatException {
+    Path file = file(f, at, node, "hostKey", base);
+    try {
+      SshHostKey.read(file);
+    } catch (IOException e) {
+      throw f.error(at + ".hostKey", e.getMessage());
+    }
+    return file;
+  }
+
+  /** A readable regular file named by a text field, relative to the config's directory. */
+  private static Path file(Fields f, String at, JsonNode node, String field, Path base) throws MoatException {
+    Path file = base.resolve(f.text(node, at, field, true)).normalize();
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw f.error(at + "." + field, file + " is not a readable file");
+    }
+    return file;
   }
 
   /** An ssh decoy's accepted logins: 1 to 64 {@code user:password} strings. */

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param kubernetesEvents whether alerts also become Kubernetes Events (the pod then gets a token and a Role that may only create events)
  * @param definition the decoy's {@code decoys.yaml} entry (JSON) when it is a custom one; the pod then reads it from
  *     a ConfigMap instead of naming a catalogue type; null for catalogue decoys
+ * @param secretFiles the operator's TLS and SSH host key files the decoy names, for a Secret mounted into the pod;
+ *     null when it names none
  */
 public record DecoyDeployment(
     String name,
@@ -31,7 +33,13 @@ public record DecoyDeployment(
     String image,
     String alertEgress,
     boolean kubernetesEvents,
-    String definition) {
+    String definition,
+    DecoySecretFiles secretFiles) {
+
+  public DecoyDeployment(String name, String type, String serviceName, String namespace, int port, Map<String, String> labels, int replicas,
+      String image, String alertEgress, boolean kubernetesEvents, String definition) {
+    this(name, type, serviceName, namespace, port, labels, replicas, image, alertEgress, kubernetesEvents, definition, null);
+  }
 
   public DecoyDeployment(String name, String type, String serviceName, String namespace, int port, Map<String, String> labels, int replicas,
       String image, String alertEgress, boolean kubernetesEvents) {
@@ -52,5 +60,8 @@ public record DecoyDeployment(
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(image, "image");
     labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+    if (secretFiles != null && definition == null) {
+      throw new IllegalArgumentException("decoy " + name + ": secret files need the decoy's own definition, which names them");
+    }
   }
 }

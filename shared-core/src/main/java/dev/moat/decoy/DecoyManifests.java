@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -29,7 +30,8 @@ import java.util.Map;
 
 /**
  * The Kubernetes objects of one decoy: a Deployment running {@code moat decoy serve}, a Service under the
- * user's name, a NetworkPolicy that allows the decoy no egress but DNS and its alert sink, and — only when
+ * user's name, a NetworkPolicy that allows the decoy no egress but DNS and its alert sink, a ConfigMap with a custom
+ * decoy's own entry and a Secret with the TLS or SSH host key files it names, and — only when
  * alerts become Kubernetes Events — a ServiceAccount with a Role that may create events and nothing else.
  * The pod is hardened: non-root, read-only root filesystem, every capability dropped, seccomp RuntimeDefault,
  * no privilege escalation, no ServiceAccount token unless events need one, requests and limits.
@@ -46,6 +48,9 @@ public final class DecoyManifests {
    */
   public static final String POD_JVM_OPTIONS = "-Xmx128m -XX:+UseSerialGC -Xss512k";
   static final String CONFIG_FILE = "decoys.yaml";
+  /** Where the Secret with the operator's TLS and host key files is mounted (read-only, group-readable for fsGroup). */
+  static final String SECRET_DIR = "/etc/moat-secret";
+  private static final int SECRET_MODE = 0440;
   private static final ObjectMapper JSON = new ObjectMapper();
   static final long RUN_AS = 65532;
 
@@ -60,6 +65,13 @@ public final class DecoyManifests {
       ObjectNode entry = (ObjectNode) JSON.readTree(d.definition());
       entry.put("name", d.name()).put("service", d.serviceName()).put("namespace", d.namespace()).put("port", CONTAINER_PORT);
       entry.remove(List.of("labels", "replicas"));
+      DecoySecretFiles files = d.secretFiles();
+      if (files != null && files.has(DecoySecretFiles.TLS_CERT)) {
+        entry.putObject("tls").put("cert", SECRET_DIR + "/" + DecoySecretFiles.TLS_CERT).put("key", SECRET_DIR + "/" + DecoySecretFiles.TLS_KEY);
+      }
+      if (files != null && files.has(DecoySecretFiles.SSH_HOST_KEY)) {
+        entry.put("hostKey", SECRET_DIR + "/" + DecoySecretFiles.SSH_HOST_KEY);
+      }
       ObjectNode root = JSON.createObjectNode();
       root.putArray("decoys").add(entry);
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
@@ -79,6 +91,10 @@ public final class DecoyManifests {
           .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(d.name() + "-events").endRoleRef()
           .addNewSubject().withKind("ServiceAccount").withName(d.name()).withNamespace(d.namespace()).endSubject().build());
     }
+    if (d.secretFiles() != null) {
+      objects.add(new SecretBuilder().withMetadata(meta(d, secretName(d))).withType("Opaque")
+          .withData(d.secretFiles().base64Data()).build());
+    }
     if (d.definition() != null) {
       objects.add(new ConfigMapBuilder().withMetadata(meta(d, d.name())).addToData(CONFIG_FILE, podConfig(d)).build());
     }
@@ -97,6 +113,9 @@ public final class DecoyManifests {
         .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("16Mi")).endEmptyDir().endVolume()
         .addAllToVolumes(d.definition() == null ? List.of()
             : List.of(new VolumeBuilder().withName("config").withNewConfigMap().withName(d.name()).endConfigMap().build()))
+        .addAllToVolumes(d.secretFiles() == null ? List.of()
+            : List.of(new VolumeBuilder().withName("secret-files").withNewSecret().withSecretName(secretName(d)).withDefaultMode(SECRET_MODE)
+                .endSecret().build()))
         .endSpec().endTemplate().endSpec().build());
     objects.add(new ServiceBuilder().withMetadata(meta(d, d.serviceName()))
         .withNewSpec().withSelector(selector)
@@ -139,6 +158,8 @@ public final class DecoyManifests {
         .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
         .addAllToVolumeMounts(d.definition() == null ? List.of()
             : List.of(new VolumeMountBuilder().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).build()))
+        .addAllToVolumeMounts(d.secretFiles() == null ? List.of()
+            : List.of(new VolumeMountBuilder().withName("secret-files").withMountPath(SECRET_DIR).withReadOnly(true).build()))
         .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(CONTAINER_PORT)).endTcpSocket().endReadinessProbe()
         .build();
   }
@@ -168,6 +189,16 @@ public final class DecoyManifests {
           .addNewPort().withProtocol("TCP").withPort(new IntOrString(6443)).endPort().build());
     }
     return rules;
+  }
+
+  /** The Secret holding a decoy's TLS and host key files. */
+  static String secretName(DecoyDeployment d) {
+    return secretName(d.name());
+  }
+
+  /** The name of the Secret with the files of the decoy {@code decoyName}, when its entry names any. */
+  public static String secretName(String decoyName) {
+    return decoyName + "-files";
   }
 
   private static Map<String, String> labels(DecoyDeployment d) {

@@ -15,6 +15,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -81,6 +83,7 @@ public final class DecoyServer implements AutoCloseable {
       return;
     }
     DecoyLimits limits = context.limits();
+    SslContext tls = tlsContext(decoy, context);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
@@ -101,6 +104,9 @@ public final class DecoyServer implements AutoCloseable {
             ChannelPipeline p = ch.pipeline();
             p.addLast(new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
             p.addLast(new ReadBudget(limits.maxBytesPerConnection()));
+            if (tls != null) {
+              addTls(p, tls, context);
+            }
             if (decoy.emulator() instanceof HttpEmulator http) {
               p.addLast(new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderSize(), 8192));
               p.addLast(new HttpServerExpectContinueHandler());
@@ -123,9 +129,36 @@ public final class DecoyServer implements AutoCloseable {
     ports.put(decoy.identity().name(), ((InetSocketAddress) channel.localAddress()).getPort());
   }
 
+  /** The decoy's TLS context, built once at start (a generated certificate is made here); null for a plain decoy. */
+  private static SslContext tlsContext(ServedDecoy decoy, ConnectionContext context) throws MoatException {
+    if (decoy.tls() == null) {
+      return null;
+    }
+    try {
+      return DecoyTls.serverContext(decoy.tls().keyMaterial(context.clock().instant()));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new MoatException(Failure.INVALID_INPUT, "decoy " + decoy.identity().name() + ": cannot set up TLS: " + e.getMessage(),
+          "check the files of tls: {cert, key} (a readable PEM chain and its unencrypted PEM key), or for a generated certificate the --spool"
+              + " directory, where it is kept");
+    }
+  }
+
+  /**
+   * TLS after the read budget and the idle timer, so handshake bytes count against the budget and a client that never
+   * finishes the handshake is cut by the idle timeout (also the handshake's own timeout); the request timeout, armed
+   * when the connection opens, covers a handshake trickled byte by byte.
+   */
+  private static void addTls(ChannelPipeline p, SslContext tls, ConnectionContext context) {
+    SslHandler ssl = tls.newHandler(p.channel().alloc());
+    ssl.setHandshakeTimeoutMillis(context.limits().idleTimeout().toMillis());
+    p.addLast(new PlainHttpOnTlsPort(context));
+    p.addLast(ssl);
+  }
+
   /** MINA SSHD runs its own acceptor and sessions; the decoy's commands still answer only from canned data. */
   private void listenSsh(ServedDecoy decoy, SshEmulator ssh, String bindAddress, ConnectionContext context) throws MoatException {
     SshDecoy server = ssh.decoy(decoy.identity(), context.publisher(), context.clock());
+    sshConnectionsCounted(server, decoy.identity().name(), context.limits().maxConnections());
     sshDecoys.add(server);
     try {
       server.start(bindAddress, decoy.port());
@@ -135,6 +168,17 @@ public final class DecoyServer implements AutoCloseable {
           "choose another port, or stop what listens there (ports below 1024 need privileges)", e);
     }
     ports.put(decoy.identity().name(), server.boundPort());
+  }
+
+  /**
+   * SSH connections count against the same global cap and the same connection listener as the Netty decoys: MINA asks
+   * on each new session, and a session beyond the cap is closed before it authenticates (no alert, as for the others).
+   */
+  private void sshConnectionsCounted(SshDecoy server, String name, int maxConnections) {
+    server.connectionGate(() -> {
+      onConnection.accept(name);
+      return open.incrementAndGet() <= maxConnections;
+    }, open::decrementAndGet);
   }
 
   /** The port each decoy listens on, by decoy name, in the order they were given. */

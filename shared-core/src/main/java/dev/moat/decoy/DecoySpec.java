@@ -15,10 +15,16 @@ import java.util.Objects;
  * @param replicas how many pods (deployment)
  * @param emulator what answers: a catalogue emulator or one built from the routes or banner
  * @param definition the decoy's own entry of {@code decoys.yaml} as JSON when it carries more than a catalogue type
- *     does (routes, a banner, replies, credentials…), so a deployment can hand it to the pod; null otherwise
+ *     does (routes, a banner, replies, credentials, tls, a host key…), so a deployment can hand it to the pod; null otherwise
+ * @param tls TLS in front of an HTTP decoy (the type's default unless the entry says otherwise); null for plain
  */
 public record DecoySpec(String name, String type, int port, String service, String namespace, Map<String, String> labels,
-    int replicas, Object emulator, String definition) {
+    int replicas, Object emulator, String definition, DecoyTls tls) {
+
+  public DecoySpec(String name, String type, int port, String service, String namespace, Map<String, String> labels, int replicas,
+      Object emulator, String definition) {
+    this(name, type, port, service, namespace, labels, replicas, emulator, definition, null);
+  }
 
   public DecoySpec(String name, String type, int port, String service, String namespace, Map<String, String> labels, int replicas,
       Object emulator) {
@@ -33,6 +39,6 @@ public record DecoySpec(String name, String type, int port, String service, Stri
 
   /** What a {@link DecoyServer} runs for it. */
   public ServedDecoy served() {
-    return new ServedDecoy(new DecoyIdentity(name, type, service, namespace), emulator, port);
+    return new ServedDecoy(new DecoyIdentity(name, type, service, namespace), emulator, port, tls);
   }
 }

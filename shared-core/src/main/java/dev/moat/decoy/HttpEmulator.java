@@ -12,5 +12,13 @@ public interface HttpEmulator extends Emulator {
     return java.util.Map.of();
   }
 
+  /**
+   * TLS this decoy type serves unless its {@code decoys.yaml} entry says {@code tls: false}: null (plain HTTP) for most;
+   * the kubelet serves HTTPS with a generated certificate, as a kubelet given no certificate does.
+   */
+  default DecoyTls defaultTls() {
+    return null;
+  }
+
   HttpReply handle(HttpRequestView request, Interaction interaction);
 }

@@ -9,19 +9,30 @@ import java.util.regex.Pattern;
 
 /**
  * The kubelet API on 10250 with anonymous access allowed: pod listings from canned data, {@code /run} answering
- * with canned output and {@code /exec} refusing a request that is not upgraded, as kubelet does. Served over plain
- * HTTP: the runtime has no TLS, where a real kubelet speaks HTTPS.
+ * with canned output and {@code /exec} refusing a request that is not upgraded, as kubelet does. Served over HTTPS by
+ * default ({@link #defaultTls()}): like a kubelet started without a serving certificate, the runtime makes a
+ * self-signed one for the node the canned pods run on ({@value #NODE_NAME}) and {@code serve} keeps it in its spool
+ * across restarts, as a kubelet keeps its own; {@code decoys.yaml} may give its own ({@code tls: {cert, key}}) or turn
+ * TLS off ({@code tls: false}).
  */
 public final class KubeletDecoy implements HttpEmulator {
 
   private static final Pattern RUN = Pattern.compile("^/run/([^/]{1,253})/([^/]{1,253})/([^/]{1,253})/?$");
   private static final Pattern STREAMING = Pattern.compile("^/(exec|attach|portForward|cri)/.*");
 
+  /** The node the canned pods are scheduled on ({@code spec.nodeName}); the generated certificate names it. */
+  public static final String NODE_NAME = "worker-02";
+
   private final CannedText canned = new CannedText("kubelet");
 
   @Override
+  public DecoyTls defaultTls() {
+    return DecoyTls.generated(NODE_NAME);
+  }
+
+  @Override
   public CatalogEntry describe() {
-    return new CatalogEntry("kubelet", "unauthorised access", "kubelet API (anonymous auth) on 10250, plain HTTP", 10250, List.of(
+    return new CatalogEntry("kubelet", "unauthorised access", "kubelet API (anonymous auth), HTTPS, self-signed certificate", 10250, List.of(
         "POST /run/{ns}/{pod}/{container} cmd=…: kubelet.run CRITICAL T1609 (canned output)",
         "/exec, /attach, /portForward: kubelet.exec CRITICAL T1609",
         "/pods, /runningpods/: kubelet.discovery MEDIUM T1613"));
@@ -56,7 +67,8 @@ public final class KubeletDecoy implements HttpEmulator {
           Map.of("path", path, "cmd", String.join(" ", request.query().getOrDefault("command", List.of()))));
       return HttpReply.text(400, "Upgrade request required");
     }
-    return HttpReply.text(404, "404 page not found\n");
+    // Go's http.NotFound, header for header: nmap -sV knows this answer as Go's net/http server
+    return HttpReply.text(404, "404 page not found\n").withHeader("X-Content-Type-Options", "nosniff");
   }
 
   private static String command(HttpRequestView request) {

@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
@@ -26,7 +28,6 @@ import org.apache.sshd.server.forward.AgentForwardingFilter;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.forward.X11ForwardingFilter;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 
 /**
  * An SSH server (Apache MINA SSHD) that looks like Ubuntu's OpenSSH, accepts a few weak passwords and gives a fake
@@ -47,21 +48,43 @@ public final class SshDecoy implements AutoCloseable {
   private final AlertPublisher publisher;
   private final Clock clock;
   private final List<String> credentials;
-  private final Path hostKey;
+  private final SshHostKey hostKey;
   private final FakeFilesystem fs = FakeFilesystem.canned();
   private SshServer server;
+  private BooleanSupplier admit = () -> true;
+  private Runnable released = () -> { };
 
   /**
    * @param credentials accepted {@code user:password} pairs
-   * @param hostKey where the host key is generated once and kept (a spool or state directory); null keeps it in
-   *     memory, so it changes on every start
+   * @param hostKey a state file where the host key is generated once and kept (in the spool or a state directory);
+   *     null keeps it in memory, so it changes on every start
    */
   public SshDecoy(DecoyIdentity identity, AlertPublisher publisher, Clock clock, List<String> credentials, Path hostKey) {
+    this(identity, publisher, clock, credentials, hostKey == null ? SshHostKey.IN_MEMORY : SshHostKey.stateFile(hostKey));
+  }
+
+  /** As the constructor, with the host key's source given in full (a state file, the operator's file, or in memory). */
+  public static SshDecoy withHostKey(DecoyIdentity identity, AlertPublisher publisher, Clock clock, List<String> credentials,
+      SshHostKey hostKey) {
+    return new SshDecoy(identity, publisher, clock, credentials, hostKey);
+  }
+
+  private SshDecoy(DecoyIdentity identity, AlertPublisher publisher, Clock clock, List<String> credentials, SshHostKey hostKey) {
     this.identity = identity;
     this.publisher = publisher;
     this.clock = clock;
     this.credentials = List.copyOf(credentials);
     this.hostKey = hostKey;
+  }
+
+  /**
+   * Puts the decoy's connections under a shared cap (call before {@link #start}): {@code admit} is asked once per new
+   * connection and a connection it refuses is closed at once, before any authentication; {@code released} hears of
+   * every connection that closes, refused ones included, so a shared counter stays balanced.
+   */
+  public void connectionGate(BooleanSupplier admit, Runnable released) {
+    this.admit = admit;
+    this.released = released;
   }
 
   public static CatalogEntry describe() {
@@ -75,9 +98,20 @@ public final class SshDecoy implements AutoCloseable {
     SshServer sshd = SshServer.setUpDefaultServer();
     sshd.setHost(bindAddress);
     sshd.setPort(port);
-    SimpleGeneratorHostKeyProvider keys = hostKey == null ? new SimpleGeneratorHostKeyProvider() : new SimpleGeneratorHostKeyProvider(hostKey);
-    keys.setAlgorithm("EC");
-    sshd.setKeyPairProvider(keys);
+    sshd.setKeyPairProvider(hostKey.provider());
+    sshd.addSessionListener(new SessionListener() {
+      @Override
+      public void sessionCreated(Session session) {
+        if (!admit.getAsBoolean()) {
+          session.close(true);
+        }
+      }
+
+      @Override
+      public void sessionClosed(Session session) {
+        released.run();
+      }
+    });
     CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, VERSION);
     CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ofMinutes(5));
     CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ofSeconds(60));

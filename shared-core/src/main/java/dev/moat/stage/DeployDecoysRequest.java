@@ -6,6 +6,7 @@ import dev.moat.decoy.DecoyCatalog;
 import dev.moat.decoy.DecoyConfig;
 import dev.moat.decoy.DecoyConfigReader;
 import dev.moat.decoy.DecoyDeployment;
+import dev.moat.decoy.DecoySecretFiles;
 import dev.moat.decoy.DecoySpec;
 import dev.moat.whitelist.ExportOptions;
 import java.nio.file.Path;
@@ -104,9 +105,19 @@ public record DeployDecoysRequest(List<DecoyDeployment> decoys, boolean dryRun) 
       labels.putAll(extraLabels);
       ExportOptions.checked(labels, namespace, null);
       decoys.add(new DecoyDeployment(spec.name(), spec.type(), spec.service(), namespace, spec.port(), labels, spec.replicas(), image, egress,
-          p.flag("kubernetes-events"), spec.definition()));
+          p.flag("kubernetes-events"), spec.definition(), secretFiles(spec, file)));
     }
     return new DeployDecoysRequest(decoys, p.flag("dry-run"));
+  }
+
+  /** The operator's TLS and host key files a decoy names: read here, shipped in a Secret (a pod cannot read this machine's files). */
+  private static DecoySecretFiles secretFiles(DecoySpec spec, Path config) throws MoatException {
+    try {
+      return DecoySecretFiles.of(spec);
+    } catch (java.io.IOException e) {
+      throw new MoatException(Failure.UNREACHABLE, "decoy " + spec.name() + " in " + config + ": cannot read " + e.getMessage(),
+          "check the files named by tls and hostKey");
+    }
   }
 
   private static String egress(Parameters p) throws MoatException {

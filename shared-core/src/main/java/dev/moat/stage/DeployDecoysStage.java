@@ -35,6 +35,19 @@ public final class DeployDecoysStage {
     return out.toString();
   }
 
+  /**
+   * A dry run prints no key material: a Secret's data is replaced by a note naming each file, which deploy reads at
+   * apply time. (So a printed Secret is not one to apply by hand: create it from the files with kubectl instead.)
+   */
+  static HasMetadata withoutSecretData(HasMetadata object) {
+    if (!(object instanceof io.fabric8.kubernetes.api.model.Secret secret) || secret.getData() == null) {
+      return object;
+    }
+    Map<String, String> notes = new LinkedHashMap<>();
+    secret.getData().keySet().forEach(k -> notes.put(k, "(not printed: moat decoy deploy puts the file's content here)"));
+    return new io.fabric8.kubernetes.api.model.SecretBuilder(secret).withData(null).withStringData(notes).build();
+  }
+
   public StageResult run(DeployDecoysRequest request, StageListener listener) throws MoatException {
     List<HasMetadata> objects = new ArrayList<>();
     StringBuilder table = new StringBuilder("| decoy | type | Service | namespace | port |\n|---|---|---|---|---|\n");
@@ -54,7 +67,7 @@ public final class DeployDecoysStage {
     outputs.put("DECOY_COUNT", Integer.toString(names.size()));
     String what = names.size() == 1 ? "decoy " + first.name() : names.size() + " decoys (" + String.join(", ", names) + ")";
     if (request.dryRun()) {
-      outputs.put("MANIFESTS", yaml(objects));
+      outputs.put("MANIFESTS", yaml(objects.stream().map(DeployDecoysStage::withoutSecretData).toList()));
       return StageResult.pass("Rendered " + objects.size() + " objects for " + what + " (dry run)", outputs, "");
     }
     List<String> applied;

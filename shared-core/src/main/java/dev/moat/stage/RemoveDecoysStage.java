@@ -3,6 +3,7 @@ package dev.moat.stage;
 import dev.moat.Failure;
 import dev.moat.MoatException;
 import dev.moat.decoy.DecoyDeployment;
+import dev.moat.decoy.DecoyManifests;
 import dev.moat.kube.ManifestApplier;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * The remove-decoys stage: deletes every object of each decoy (Deployment, Service, NetworkPolicy, RoleBinding,
- * Role, ServiceAccount, the ConfigMap of a custom decoy) carrying {@code app.kubernetes.io/part-of: moat} and its
+ * Role, ServiceAccount, the ConfigMap of a custom decoy, the Secret with its TLS or host key files) carrying {@code app.kubernetes.io/part-of: moat} and its
  * {@code moat.dev/decoy-name}. A decoy with nothing left is NOT_FOUND unless the request ignores missing ones. The
  * client comes from the caller.
  */
@@ -36,6 +37,31 @@ public final class RemoveDecoysStage {
     this.clients = clients;
   }
 
+  /**
+   * Whether the decoy's Deployment mounts the Secret with its TLS or host key files. Secrets are deleted by name and
+   * only then, so removing decoys never needs the right to list (and so read) a namespace's Secrets, and a decoy
+   * without files needs no right on Secrets at all.
+   */
+  private static boolean mountsItsSecret(KubernetesClient client, RemoveDecoysRequest.Target decoy) throws MoatException {
+    try {
+      Deployment d = client.apps().deployments().inNamespace(decoy.namespace()).withName(decoy.name()).get();
+      String secret = DecoyManifests.secretName(decoy.name());
+      return d != null && d.getSpec() != null && d.getSpec().getTemplate().getSpec().getVolumes() != null
+          && d.getSpec().getTemplate().getSpec().getVolumes().stream().anyMatch(v -> v.getSecret() != null && secret.equals(v.getSecret().getSecretName()));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw dev.moat.kube.KubernetesFailure.of("read Deployment " + decoy.name(), e);
+    }
+  }
+
+  private static List<String> deleteSecret(KubernetesClient client, RemoveDecoysRequest.Target decoy) throws MoatException {
+    String name = DecoyManifests.secretName(decoy.name());
+    try {
+      return client.secrets().inNamespace(decoy.namespace()).withName(name).delete().isEmpty() ? List.of() : List.of("Secret/" + name);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw dev.moat.kube.KubernetesFailure.of("delete Secret " + name, e);
+    }
+  }
+
   public StageResult run(RemoveDecoysRequest request, StageListener listener) throws MoatException {
     List<String> removed = new ArrayList<>();
     int objects = 0;
@@ -43,8 +69,12 @@ public final class RemoveDecoysStage {
     try (KubernetesClient client = clients.get()) {
       ManifestApplier applier = new ManifestApplier(client);
       for (RemoveDecoysRequest.Target decoy : request.decoys()) {
-        List<String> deleted = applier.delete(decoy.namespace(),
-            Map.of(DecoyDeployment.PART_OF, "moat", DecoyDeployment.NAME_LABEL, decoy.name()), KINDS);
+        boolean secret = mountsItsSecret(client, decoy);
+        List<String> deleted = new ArrayList<>(applier.delete(decoy.namespace(),
+            Map.of(DecoyDeployment.PART_OF, "moat", DecoyDeployment.NAME_LABEL, decoy.name()), KINDS));
+        if (secret) {
+          deleted.addAll(deleteSecret(client, decoy));
+        }
         if (deleted.isEmpty()) {
           if (!request.ignoreMissing()) {
             throw new MoatException(Failure.NOT_FOUND, "no decoy named " + decoy.name() + " in namespace " + decoy.namespace(), "see `moat decoy list`");

@@ -63,6 +63,11 @@ class MoatDeployDecoysStepTest {
     MoatResultAction action = run.getAction(MoatResultAction.class);
     assertThat(action.getRows()).extracting(MoatResultAction.Row::getStage).containsExactly("deploy decoys", "remove decoys");
     assertThat(action.getRows()).allMatch(MoatResultAction.Row::isPassed);
+    // the build page words decoy rows as decoys, not as image stages
+    assertThat(action.getRows()).allMatch(MoatResultAction.Row::isDecoyStage);
+    assertThat(action.getRows()).extracting(MoatResultAction.Row::getSubject)
+        .containsExactly("payments-cache as Service payments-cache.prod:6379", "payments-cache");
+    assertThat(action.getSummaryLine()).isEqualTo("1 decoy deployment(s), 1 decoy removal(s)");
   }
 
   @Test
