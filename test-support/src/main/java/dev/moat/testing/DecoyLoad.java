@@ -93,8 +93,9 @@ public final class DecoyLoad {
       for (int rounds = 1; ; rounds++) {
         long compilerBefore = compilerTicks(serve.pid());
         long wallBefore = System.nanoTime();
-        round(serve.pid(), null, warmUp, concurrency, warmId, redis);
-        round(serve.pid(), null, warmUp, concurrency, warmId + warmUp, download);
+        // the first round is printed too, as the cold figure: what a freshly started decoy does while C2 still compiles
+        round(serve.pid(), rounds == 1 ? "cold-redis" : null, warmUp, concurrency, warmId, redis);
+        round(serve.pid(), rounds == 1 ? "cold-download" : null, warmUp, concurrency, warmId + warmUp, download);
         warmId += 2 * warmUp;
         double compilerShare = (compilerTicks(serve.pid()) - compilerBefore) * 1e7 / (System.nanoTime() - wallBefore);
         if (compilerShare < 0.05 || rounds == 15) {
