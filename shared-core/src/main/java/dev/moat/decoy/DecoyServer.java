@@ -159,6 +159,7 @@ public final class DecoyServer implements AutoCloseable {
   private void listenSsh(ServedDecoy decoy, SshEmulator ssh, String bindAddress, ConnectionContext context) throws MoatException {
     SshDecoy server = ssh.decoy(decoy.identity(), context.publisher(), context.clock());
     sshConnectionsCounted(server, decoy.identity().name(), context.limits().maxConnections());
+    server.idleTimeout(context.limits().idleTimeout());
     sshDecoys.add(server);
     try {
       server.start(bindAddress, decoy.port());

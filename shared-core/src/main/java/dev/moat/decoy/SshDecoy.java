@@ -53,6 +53,7 @@ public final class SshDecoy implements AutoCloseable {
   private SshServer server;
   private BooleanSupplier admit = () -> true;
   private Runnable released = () -> { };
+  private Duration idle = Duration.ofMinutes(5);
 
   /**
    * @param credentials accepted {@code user:password} pairs
@@ -87,6 +88,11 @@ public final class SshDecoy implements AutoCloseable {
     this.released = released;
   }
 
+  /** Closes a session silent for {@code idle} (call before {@link #start}; default 5 minutes): serve's --idle-timeout. */
+  public void idleTimeout(Duration idle) {
+    this.idle = idle;
+  }
+
   public static CatalogEntry describe() {
     return new CatalogEntry("ssh", "weak password", "OpenSSH 8.9p1 on Ubuntu 22.04 with weak passwords and a shell", 22,
         List.of("ssh.login_failed (LOW, T1110) and ssh.login_success (HIGH, T1078): every password attempt, with user and password",
@@ -113,7 +119,7 @@ public final class SshDecoy implements AutoCloseable {
       }
     });
     CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, VERSION);
-    CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ofMinutes(5));
+    CoreModuleProperties.IDLE_TIMEOUT.set(sshd, idle);
     CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ofSeconds(60));
     sshd.setPasswordAuthenticator((username, password, session) -> {
       boolean ok = credentials.contains(username + ":" + password);

@@ -152,6 +152,25 @@ class SshDecoyRuntimeTest {
     assertThat(alerts.alerts()).as("a refused connection alerts nothing").isEmpty();
   }
 
+  @Test
+  void aLoggedInSessionThatGoesSilentIsClosedAfterServesIdleTimeout() throws Exception {
+    assumeTrue(KubeletTlsTest.onPath("sshpass") && KubeletTlsTest.onPath("ssh"), "needs ssh and sshpass (apt-get install openssh-client sshpass)");
+    try (DecoyServer server = start(dir.resolve("spool"), DecoyLimits.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30)), n -> { })) {
+      int port = server.boundPorts().get("ssh");
+      // an interactive shell (-tt) whose stdin stays open and silent: only the decoy's idle timeout can end it
+      Process ssh = new ProcessBuilder("sshpass", "-p", "root", "ssh", "-tt", "-F", "/dev/null", "-p", Integer.toString(port),
+          "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "PreferredAuthentications=password",
+          "-o", "PubkeyAuthentication=no", "-o", "LogLevel=ERROR", "root@127.0.0.1").redirectErrorStream(true).start();
+      try {
+        // MINA's own default (5 minutes) would outlast this wait
+        assertThat(ssh.waitFor(120, TimeUnit.SECONDS)).as("the decoy closed the silent session").isTrue();
+        assertThat(alerts.alerts()).extracting(Alert::action).contains("ssh.login_success");
+      } finally {
+        ssh.destroyForcibly();
+      }
+    }
+  }
+
   private static void awaitOpen(DecoyServer server, int expected) throws InterruptedException {
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (server.openConnections() != expected && System.nanoTime() < end) {
