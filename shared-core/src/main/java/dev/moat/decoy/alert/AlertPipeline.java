@@ -203,8 +203,11 @@ public final class AlertPipeline implements AlertPublisher, AutoCloseable {
             rest.add(entry.alert());
           }
           try {
-            int accepted = Math.max(1, Math.min(rest.size(), sink.deliverSome(rest)));
-            i += accepted;
+            int accepted = sink.deliverSome(rest);
+            if (accepted < 1) {
+              throw new IOException("the sink took none of " + rest.size() + " alert(s)"); // retried: never skip an alert
+            }
+            i += Math.min(accepted, rest.size());
             pos = batch.get(i - 1).next();
             if (failing) {
               warnings.accept("alert sink " + sink.name() + " accepts alerts again");
