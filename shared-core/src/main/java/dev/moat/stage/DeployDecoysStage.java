@@ -5,6 +5,8 @@ import dev.moat.decoy.DecoyDeployment;
 import dev.moat.decoy.DecoyManifests;
 import dev.moat.kube.ManifestApplier;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
@@ -40,12 +42,12 @@ public final class DeployDecoysStage {
    * apply time. (So a printed Secret is not one to apply by hand: create it from the files with kubectl instead.)
    */
   static HasMetadata withoutSecretData(HasMetadata object) {
-    if (!(object instanceof io.fabric8.kubernetes.api.model.Secret secret) || secret.getData() == null) {
+    if (!(object instanceof Secret secret) || secret.getData() == null) {
       return object;
     }
     Map<String, String> notes = new LinkedHashMap<>();
     secret.getData().keySet().forEach(k -> notes.put(k, "(not printed: moat decoy deploy puts the file's content here)"));
-    return new io.fabric8.kubernetes.api.model.SecretBuilder(secret).withData(null).withStringData(notes).build();
+    return new SecretBuilder(secret).withData(null).withStringData(notes).build();
   }
 
   public StageResult run(DeployDecoysRequest request, StageListener listener) throws MoatException {

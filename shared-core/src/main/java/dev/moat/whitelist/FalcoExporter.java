@@ -6,6 +6,7 @@ import dev.moat.MoatException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A Falco rules file: a {@code list} of the executed paths, a {@code macro} that recognises the image (its
@@ -16,6 +17,9 @@ import java.util.TreeSet;
  * Falco's default rules.
  */
 final class FalcoExporter implements WhitelistExporter {
+
+  /** A path Falco can take as a bare list item. */
+  private static final Pattern BARE_ITEM = Pattern.compile("[A-Za-z0-9/._+@:~=-]+");
 
   @Override
   public List<ExportedFile> export(Whitelist whitelist, ExportOptions options) throws MoatException {
@@ -70,7 +74,7 @@ final class FalcoExporter implements WhitelistExporter {
    * a comma or a quote must carry its own double quotes (falco.org, "Escaping Special Characters": {@code '"(systemd)"'}).
    */
   static String listItem(String path) {
-    return path.matches("[A-Za-z0-9/._+@:~=-]+") ? path : "\"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    return BARE_ITEM.matcher(path).matches() ? path : "\"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static String quoted(TreeSet<String> values) {

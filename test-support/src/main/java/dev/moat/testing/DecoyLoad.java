@@ -7,9 +7,16 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -118,7 +126,7 @@ public final class DecoyLoad {
    * One kind of attack: the port, the request carrying attack {@code id}'s marker, and whether the answer ends at its
    * first line (RESP: the client closes) or at the server's close (HTTP with {@code Connection: close}).
    */
-  private record Attack(int port, boolean firstLineOnly, java.util.function.IntFunction<byte[]> request) {}
+  private record Attack(int port, boolean firstLineOnly, IntFunction<byte[]> request) {}
 
   /** One measured round of {@code connections} attacks and its figures; a null {@code decoy} is a warm-up, not printed. */
   private void round(long servePid, String decoy, int connections, int concurrency, int firstId, Attack attack)
@@ -187,12 +195,12 @@ public final class DecoyLoad {
   private static final class InFlight {
     final int id;
     final long startedAt;
-    final java.nio.ByteBuffer request;
+    final ByteBuffer request;
 
     InFlight(int id, long startedAt, byte[] request) {
       this.id = id;
       this.startedAt = startedAt;
-      this.request = java.nio.ByteBuffer.wrap(request);
+      this.request = ByteBuffer.wrap(request);
     }
   }
 
@@ -204,23 +212,23 @@ public final class DecoyLoad {
    */
   private long drive(Attack attack, int from, int to, int concurrency) throws IOException {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), attack.port());
-    java.nio.ByteBuffer answer = java.nio.ByteBuffer.allocate(16 * 1024);
+    ByteBuffer answer = ByteBuffer.allocate(16 * 1024);
     long failed = 0;
     int next = from;
     int open = 0;
-    try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+    try (Selector selector = Selector.open()) {
       while (next < to || open > 0) {
         while (open < concurrency && next < to) {
           int id = next++;
-          java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open();
+          SocketChannel ch = SocketChannel.open();
           ch.configureBlocking(false);
-          ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+          ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
           long now = System.nanoTime();
           sentAt.put(id, now);
           InFlight flight = new InFlight(id, now, attack.request().apply(id));
           try {
             boolean connected = ch.connect(address);
-            ch.register(selector, connected ? java.nio.channels.SelectionKey.OP_WRITE : java.nio.channels.SelectionKey.OP_CONNECT, flight);
+            ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, flight);
             open++;
           } catch (IOException e) {
             ch.close();
@@ -229,8 +237,8 @@ public final class DecoyLoad {
           }
         }
         selector.select(200);
-        for (java.nio.channels.SelectionKey key : selector.selectedKeys()) {
-          java.nio.channels.SocketChannel ch = (java.nio.channels.SocketChannel) key.channel();
+        for (SelectionKey key : selector.selectedKeys()) {
+          SocketChannel ch = (SocketChannel) key.channel();
           InFlight flight = (InFlight) key.attachment();
           boolean done;
           boolean ok = true;
@@ -252,7 +260,7 @@ public final class DecoyLoad {
         }
         selector.selectedKeys().clear();
         long stale = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
-        for (java.nio.channels.SelectionKey key : selector.keys()) {
+        for (SelectionKey key : selector.keys()) {
           if (key.isValid() && ((InFlight) key.attachment()).startedAt < stale) {
             key.cancel();
             key.channel().close();
@@ -267,16 +275,16 @@ public final class DecoyLoad {
   }
 
   /** Moves one connection on; true when it is finished (answer read). */
-  private static boolean step(java.nio.channels.SelectionKey key, java.nio.channels.SocketChannel ch, InFlight flight,
-      java.nio.ByteBuffer answer, boolean firstLineOnly) throws IOException {
+  private static boolean step(SelectionKey key, SocketChannel ch, InFlight flight,
+      ByteBuffer answer, boolean firstLineOnly) throws IOException {
     if (key.isConnectable()) {
       ch.finishConnect();
-      key.interestOps(java.nio.channels.SelectionKey.OP_WRITE);
+      key.interestOps(SelectionKey.OP_WRITE);
     }
     if (key.isValid() && key.isWritable()) {
       ch.write(flight.request);
       if (!flight.request.hasRemaining()) {
-        key.interestOps(java.nio.channels.SelectionKey.OP_READ);
+        key.interestOps(SelectionKey.OP_READ);
       }
     }
     if (key.isValid() && key.isReadable()) {
@@ -338,7 +346,7 @@ public final class DecoyLoad {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
           }
-        } catch (java.nio.file.NoSuchFileException gone) {
+        } catch (NoSuchFileException gone) {
           // a compiler thread that just ended
         }
       }
@@ -354,7 +362,7 @@ public final class DecoyLoad {
   }
 
   private static long wallNanos() {
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 

@@ -1,6 +1,7 @@
 package dev.moat.decoy.alert;
 
 import java.io.IOException;
+import java.util.List;
 
 /** One place alerts go. {@link #deliver} returns only once the sink has accepted the alert; it throws to be retried. */
 public interface AlertSink extends AutoCloseable {
@@ -15,7 +16,7 @@ public interface AlertSink extends AutoCloseable {
    * many it accepted (at least one) and throws, to be retried, only when it accepted none. By default one at a time;
    * a sink that can write a batch at once (a stream) overrides it.
    */
-  default int deliverSome(java.util.List<SpooledAlert> alerts) throws IOException {
+  default int deliverSome(List<SpooledAlert> alerts) throws IOException {
     int accepted = 0;
     for (SpooledAlert alert : alerts) {
       try {

@@ -5,19 +5,27 @@ import dev.moat.MoatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -54,14 +62,14 @@ public final class AlertSpool implements AutoCloseable {
   private final Map<String, Position> progress = new ConcurrentHashMap<>(); // registered sinks only
   private final Map<String, Position> stored = new ConcurrentHashMap<>(); // read from disk, for sinks not yet registered
   private final Object appended = new Object();
-  private final java.util.concurrent.atomic.AtomicLong appends = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong appends = new AtomicLong();
   private volatile int waiters; // readers in awaitAppend; written under `appended`
-  private final java.util.ArrayDeque<Entry> tail = new java.util.ArrayDeque<>(); // guarded by this
+  private final ArrayDeque<Entry> tail = new ArrayDeque<>(); // guarded by this
   private Position tailStart; // where the oldest tail entry starts; guarded by this
   private FileChannel current;
   private final List<FileChannel> retired = new ArrayList<>(); // rolled segments not yet forced; guarded by this
   private FileChannel lockChannel;
-  private java.nio.channels.FileLock lock;
+  private FileLock lock;
   private long currentSeq;
   private long totalBytes; // the sum of `segments`' sizes
   private long dropped;
@@ -99,7 +107,7 @@ public final class AlertSpool implements AutoCloseable {
     lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       lock = lockChannel.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
+    } catch (OverlappingFileLockException e) {
       lock = null;
     }
     if (lock == null) {
@@ -200,7 +208,7 @@ public final class AlertSpool implements AutoCloseable {
     if (from.equals(tail.peekLast().next())) {
       return List.of();
     }
-    java.util.Iterator<Entry> newestFirst = tail.descendingIterator();
+    Iterator<Entry> newestFirst = tail.descendingIterator();
     int after = tail.size(); // entries after the one that ends at `from`
     boolean found = from.equals(tailStart);
     if (!found) {
@@ -215,7 +223,7 @@ public final class AlertSpool implements AutoCloseable {
       return null;
     }
     List<Entry> out = new ArrayList<>(Math.min(max, after));
-    java.util.Iterator<Entry> it = tail.iterator();
+    Iterator<Entry> it = tail.iterator();
     for (int skip = tail.size() - after; skip > 0; skip--) {
       it.next();
     }
@@ -295,7 +303,7 @@ public final class AlertSpool implements AutoCloseable {
       if (segment.isOpen()) {
         segment.force(false);
       }
-    } catch (java.nio.channels.ClosedChannelException closed) {
+    } catch (ClosedChannelException closed) {
       // the spool is closing, which forces it
     }
     if (failure != null) {
@@ -369,7 +377,7 @@ public final class AlertSpool implements AutoCloseable {
         while (buf.hasRemaining() && ch.read(buf, pos.offset() + buf.position()) > 0) {
           // keep reading
         }
-      } catch (java.nio.file.NoSuchFileException gone) {
+      } catch (NoSuchFileException gone) {
         continue; // dropped while we read: the next round skips it
       }
       byte[] data = buf.array();
@@ -404,11 +412,11 @@ public final class AlertSpool implements AutoCloseable {
    * {@link #appendCount} before reading, so an append between the read and the wait is not missed).
    */
   public void awaitAppend(long seen, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     synchronized (appended) {
       waiters++;
       try {
-        for (long left = millis; appends.get() == seen && left > 0; left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+        for (long left = millis; appends.get() == seen && left > 0; left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
           appended.wait(left);
         }
       } finally {

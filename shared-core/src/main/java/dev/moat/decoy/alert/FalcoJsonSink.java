@@ -3,6 +3,7 @@ package dev.moat.decoy.alert;
 import dev.moat.decoy.Alert;
 import dev.moat.decoy.AlertSeverity;
 import java.io.OutputStream;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -62,7 +63,7 @@ public final class FalcoJsonSink extends JsonLinesSink {
       g.writeStringField("moat.excerpt", a.excerpt());
       g.writeStringField("moat.mitre", a.mitreTechnique());
       g.writeStringField("moat.protocol", a.protocol());
-      for (java.util.Map.Entry<String, String> f : AlertJson.sorted(a.fields())) {
+      for (Map.Entry<String, String> f : AlertJson.sorted(a.fields())) {
         g.writeStringField("moat.field." + f.getKey(), f.getValue());
       }
       g.writeEndObject();

@@ -3,6 +3,7 @@ package dev.moat.decoy.alert;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 
 /** A sink that writes each alert as one JSON line to a stream (standard output); subclasses say how a line looks. */
@@ -26,12 +27,12 @@ abstract class JsonLinesSink implements AlertSink {
 
   @Override
   public final void deliver(SpooledAlert alert) throws IOException {
-    deliverSome(java.util.List.of(alert));
+    deliverSome(List.of(alert));
   }
 
   /** Every alert of the batch in one write and one flush: a stream takes all of it or fails. */
   @Override
-  public final int deliverSome(java.util.List<SpooledAlert> alerts) throws IOException {
+  public final int deliverSome(List<SpooledAlert> alerts) throws IOException {
     StringBuilder lines = new StringBuilder(alerts.size() * 768);
     for (SpooledAlert alert : alerts) {
       lines.append(line(alert)).append('\n');
