@@ -5,6 +5,8 @@ import dev.moat.MoatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,11 +17,30 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MoatCli.Version.class,
     description = "Security stages for CI/CD pipelines.",
-    subcommands = {SignCommand.class, VerifyCommand.class, CopyCommand.class, WhitelistCommand.class, ScanCommand.class, DecoyCommand.class, KeyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 unreachable, 4 authentication, 5 not found, 6 key,",
         "7 protocol, 8 layer rejected, 10 no signature, 11 invalid signature, 12 unknown key, 13 digest mismatch,",
         "14 threshold not met, 20 drift, 30 scan findings at or above --fail-on."})
 public final class MoatCli implements Runnable {
+
+  /**
+   * The subcommands, in help order. They are added by {@link #commandLine}, not listed in the annotation: picocli
+   * builds a command's model by reflection over its options and mixins, and building all of them costs a
+   * command-line run a third of a second it does not need when it names its subcommand. (A method, not a static
+   * field, so that {@code --version} does not load the command classes.)
+   */
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("sign", SignCommand.class);
+    m.put("verify", VerifyCommand.class);
+    m.put("copy", CopyCommand.class);
+    m.put("whitelist", WhitelistCommand.class);
+    m.put("scan", ScanCommand.class);
+    m.put("decoy", DecoyCommand.class);
+    m.put("key", KeyCommand.class);
+    m.put("demo", DemoCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return m;
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -44,7 +65,7 @@ public final class MoatCli implements Runnable {
 
   /** Runs the CLI with the given streams; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new MoatCli());
+    CommandLine cli = commandLine(args);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -62,10 +83,28 @@ public final class MoatCli implements Runnable {
     cli.setParameterExceptionHandler((e, a) -> {
       CommandLine c = e.getCommandLine();
       c.getErr().println("moat: " + e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, c.getErr());
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
       return Failure.INVALID_INPUT.exitCode();
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The command line for these arguments: with only the named subcommand when the first argument names one other
+   * than {@code help}; with all of them otherwise (the usage, {@code help}, and suggestions for a mistyped name).
+   */
+  static CommandLine commandLine(String... args) {
+    CommandLine cli = new CommandLine(new MoatCli());
+    String first = args.length > 0 ? args[0] : "";
+    Map<String, Class<?>> subcommands = subcommands();
+    Class<?> named = first.equals("help") ? null : subcommands.get(first);
+    if (named != null) {
+      cli.addSubcommand(first, named);
+    } else {
+      subcommands.forEach(cli::addSubcommand);
+    }
+    return cli;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.moat.image;
 
 import dev.moat.Failure;
+import dev.moat.HttpClients;
 import dev.moat.MoatException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -100,6 +101,12 @@ public final class ImageStores implements AutoCloseable {
 
   @Override
   public void close() {
+    HttpClient http;
+    synchronized (this) {
+      http = client;
+      client = null;
+    }
+    HttpClients.shutdownNow(http);
     httpExecutor.shutdownNow();
   }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A manifest or index exactly as stored: its bytes (what the digest is over), its media type and the
@@ -31,14 +30,14 @@ public record Manifest(byte[] bytes, String mediaType, Digest digest, JsonNode j
     if (artifactType != null) {
       json.put("artifactType", artifactType);
     }
-    json.set("config", Json.MAPPER.valueToTree(config));
+    json.set("config", Json.tree(config));
     ArrayNode array = json.putArray("layers");
-    layers.forEach(layer -> array.add(Json.MAPPER.<JsonNode>valueToTree(layer)));
+    layers.forEach(layer -> array.add(Json.tree(layer)));
     if (subject != null) {
-      json.set("subject", Json.MAPPER.valueToTree(new Descriptor(subject.mediaType(), subject.digest(), subject.size())));
+      json.set("subject", Json.tree(new Descriptor(subject.mediaType(), subject.digest(), subject.size())));
     }
     if (!annotations.isEmpty()) {
-      json.set("annotations", Json.MAPPER.valueToTree(new TreeMap<>(annotations)));
+      json.set("annotations", Json.tree(annotations));
     }
     return Json.manifest(Json.bytes(json), MediaTypes.OCI_MANIFEST, "a new manifest");
   }

@@ -1,5 +1,6 @@
 package dev.moat.scan.engine;
 
+import dev.moat.HttpClients;
 import dev.moat.scan.OutOfScopeException;
 import dev.moat.scan.ScanClient;
 import dev.moat.scan.ScanRequest;
@@ -243,6 +244,10 @@ public final class HttpScanClient implements ScanClient, AutoCloseable {
 
   @Override
   public void close() {
+    HttpClients.shutdownNow(http1);
+    if (http2 != http1) {
+      HttpClients.shutdownNow(http2);
+    }
     executor.shutdownNow();
   }
 }

@@ -1,0 +1,62 @@
+package dev.moat;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.http.HttpClient;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Stops a JDK HTTP client that is no longer needed.
+ *
+ * <p>Why this exists: each client runs a selector thread that sits in native code waiting on its sockets. When the
+ * JVM exits it waits for threads in native code to come out, up to 300 ms, so a command that used a client and
+ * left it running took 300 ms longer to exit — a third of what {@code moat copy} costs when there is nothing to
+ * copy. JDK 21 gives clients {@code shutdownNow()}; on older JDKs the selector thread ends when interrupted, and
+ * it is found by the name the JDK gives it, {@code HttpClient-<id>-SelectorManager}, with the id from the
+ * client's {@code toString()}.
+ */
+public final class HttpClients {
+
+  private static final Pattern ID = Pattern.compile("\\((\\d+)\\)$");
+
+  private HttpClients() {}
+
+  /** Stops {@code client}; call it once the client is done. Never throws: a client it cannot stop is left running. */
+  public static void shutdownNow(HttpClient client) {
+    if (client == null) {
+      return;
+    }
+    Method shutdownNow;
+    try {
+      shutdownNow = HttpClient.class.getMethod("shutdownNow");
+    } catch (NoSuchMethodException e) {
+      interruptSelector(client);
+      return;
+    }
+    try {
+      shutdownNow.invoke(client);
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      // nothing more to do: the client stays up until the JVM exits
+    }
+  }
+
+  private static void interruptSelector(HttpClient client) {
+    Matcher id = ID.matcher(client.toString());
+    if (!id.find()) {
+      return;
+    }
+    String name = "HttpClient-" + id.group(1) + "-SelectorManager";
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int count = root.enumerate(threads, true);
+    for (int i = 0; i < count; i++) {
+      if (threads[i].getName().equals(name)) {
+        threads[i].interrupt();
+      }
+    }
+  }
+}
