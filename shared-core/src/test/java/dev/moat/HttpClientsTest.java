@@ -9,7 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class HttpClientsTest {
@@ -72,6 +75,30 @@ class HttpClientsTest {
     assertThat(mine.isAlive()).isFalse();
     assertThat(other.isAlive()).isTrue();
     HttpClients.shutdownNow(running);
+  }
+
+  /** Run in a child JVM by {@link #beforeExitEveryClientsSelectorEnds}: stopping every client must not hit other tests. */
+  public static void main(String[] args) throws InterruptedException {
+    HttpClient first = HttpClient.newHttpClient();
+    HttpClient second = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Thread a = selectorOf(first).orElseThrow();
+    Thread b = selectorOf(second).orElseThrow();
+    HttpClients.stopAllBeforeExit();
+    a.join(10_000);
+    b.join(10_000);
+    System.out.println("alive: " + a.isAlive() + " " + b.isAlive());
+  }
+
+  @Test
+  void beforeExitEveryClientsSelectorEnds() throws Exception {
+    Process child = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), HttpClientsTest.class.getName())
+        .redirectErrorStream(true)
+        .start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(output).contains("alive: false false");
   }
 
   @Test

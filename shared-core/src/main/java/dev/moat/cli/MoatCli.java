@@ -1,6 +1,7 @@
 package dev.moat.cli;
 
 import dev.moat.Failure;
+import dev.moat.HttpClients;
 import dev.moat.MoatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,10 @@ public final class MoatCli implements Runnable {
       // Blobs stream through the HTTP client in chunks of this size; the JDK's 16 KiB default costs a copy per chunk.
       System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
     }
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    // Clients a library left open would make the exit wait 300 ms for their selector threads (HttpClients).
+    HttpClients.stopAllBeforeExit();
+    System.exit(code);
   }
 
   /** Runs the CLI with the given streams; returns the exit code. */
