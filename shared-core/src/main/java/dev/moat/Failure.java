@@ -31,6 +31,8 @@ public enum Failure {
   DIGEST_MISMATCH(13),
   /** Verification: fewer distinct trusted keys signed than the threshold asks. */
   THRESHOLD_NOT_MET(14),
+  /** Verification: trusted keys signed this digest, but none of their signatures carries the annotations required. */
+  ANNOTATION_MISMATCH(15),
   /** Drift check: something ran that the whitelist does not list, or with another hash. */
   DRIFT(20),
   /** Scan: a finding at or above the {@code --fail-on} severity. */

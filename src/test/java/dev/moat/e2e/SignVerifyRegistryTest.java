@@ -78,6 +78,61 @@ class SignVerifyRegistryTest {
   }
 
   @Test
+  void requiredAnnotationsCountOnlySignaturesThatCarryThemInEachLayout() throws Exception {
+    for (String layout : List.of("legacy", "bundle")) {
+      String repo = TestImages.copyWithin(registry, "team/app:v1", "annotated/" + layout + ":v1");
+      MoatProcess.Result sign = moat("sign", repo, "--key", "alice.key", "--signature-layout", layout, "-a", "env=staging", "-a", "build=42");
+      assertThat(sign.exitCode()).as(sign.all()).isZero();
+
+      MoatProcess.Result match = moat("verify", repo, "--key", "alice.pub", "-a", "build=42", "--annotation", "env=staging");
+      assertThat(match.exitCode()).as(match.all()).isZero();
+      assertThat(match.stdout()).contains("signed by alice.pub");
+
+      MoatProcess.Result wrong = moat("verify", repo, "--key", "alice.pub", "-a", "env=prod");
+      assertThat(wrong.exitCode()).as(wrong.all()).isEqualTo(15);
+      assertThat(wrong.stderr()).contains("signed by alice.pub but not with the required annotation(s) env=prod", "signed: build=42, env=staging");
+
+      MoatProcess.Result missing = moat("verify", repo, "--key", "alice.pub", "-a", "team=payments");
+      assertThat(missing.exitCode()).as(missing.all()).isEqualTo(15);
+
+      MoatProcess.Result otherKey = moat("verify", repo, "--key", "bob.pub", "-a", "env=staging");
+      assertThat(otherKey.exitCode()).as("an unknown key stays an unknown key: " + otherKey.all()).isEqualTo(12);
+    }
+  }
+
+  @Test
+  void aSecondSignatureWithTheAnnotationsSatisfiesVerifyAndTheThresholdCountsOnlyAnnotatedSigners() throws Exception {
+    String repo = TestImages.copyWithin(registry, "team/app:v1", "annotated/threshold:v1");
+    assertThat(moat("sign", repo, "--key", "alice.key", "-a", "env=staging").exitCode()).isZero();
+    assertThat(moat("sign", repo, "--key", "bob.key", "-a", "env=prod").exitCode()).isZero();
+
+    MoatProcess.Result both = moat("verify", repo, "--key", "alice.pub", "--key", "bob.pub", "--threshold", "2", "-a", "env=prod");
+    assertThat(both.exitCode()).as(both.all()).isEqualTo(14);
+    assertThat(both.stderr()).contains("signed by 1 of the 2 keys required (bob.pub)");
+
+    assertThat(moat("sign", repo, "--key", "alice.key", "-a", "env=prod").exitCode()).isZero();
+    MoatProcess.Result again = moat("verify", repo, "--key", "alice.pub", "--key", "bob.pub", "--threshold", "2", "-a", "env=prod", "-v");
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.all()).contains("annotation mismatch (alice.pub)");
+  }
+
+  @Test
+  void copyRefusesASourceWithoutTheRequiredAnnotationAndWritesNothing() throws Exception {
+    String repo = TestImages.copyWithin(registry, "team/app:v1", "annotated/copy-src:v1");
+    assertThat(moat("sign", repo, "--key", "alice.key", "-a", "env=staging").exitCode()).isZero();
+    String destination = registry.host() + "/annotated/copy-dst:v1";
+
+    MoatProcess.Result refused = moat("copy", repo, destination, "--verify-key", "alice.pub", "--verify-annotation", "env=prod", "--sign-key", "carol.key");
+    assertThat(refused.exitCode()).as(refused.all()).isEqualTo(15);
+    assertThat(refused.stderr()).contains("refused to copy", "env=prod");
+    assertThat(moat("verify", destination, "--key", "carol.pub").exitCode()).as("nothing was written at the destination").isEqualTo(5);
+
+    MoatProcess.Result copied = moat("copy", repo, destination, "--verify-key", "alice.pub", "--verify-annotation", "env=staging", "--sign-key", "carol.key");
+    assertThat(copied.exitCode()).as(copied.all()).isZero();
+    assertThat(moat("verify", destination, "--key", "carol.pub").exitCode()).isZero();
+  }
+
+  @Test
   void outputsAreWrittenForPipelines() throws Exception {
     String repo = TestImages.copyWithin(registry, "team/app:v1", "outputs/app:v1");
     Path results = work.resolve("results");

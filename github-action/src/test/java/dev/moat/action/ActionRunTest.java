@@ -116,6 +116,30 @@ class ActionRunTest {
   }
 
   @Test
+  void verifyAndCopyCountOnlySignaturesWithTheRequiredAnnotations() throws Exception {
+    String image = freshImage("action/annotated");
+    LocalActionRun.Outcome sign = run(action("sign").input("image", image).input("key", work.resolve("alice.key").toString())
+        .input("annotations", "workflow=release, sha=0123abc"), "sign");
+    assertThat(sign.exitCode()).as(sign.log()).isZero();
+
+    LocalActionRun.Outcome match = run(action("verify").input("image", image).input("keys", work.resolve("alice.pub").toString())
+        .input("annotations", "sha=0123abc\nworkflow=release"), "match");
+    assertThat(match.exitCode()).as(match.log()).isZero();
+
+    LocalActionRun.Outcome other = run(action("verify").input("image", image).input("keys", work.resolve("alice.pub").toString())
+        .input("annotations", "workflow=nightly"), "other");
+    assertThat(other.exitCode()).as(other.log()).isEqualTo(15);
+    assertThat(other.summary()).contains("### Moat: verify FAILED", "annotation mismatch", "workflow=nightly");
+
+    String destination = mirror.host() + "/mirror/annotated:v1";
+    LocalActionRun.Outcome copy = run(action("copy").input("source", image).input("destination", destination)
+        .input("verify-keys", work.resolve("alice.pub").toString()).input("verify-annotations", "workflow=nightly")
+        .input("registry-username", mirror.username()).input("registry-password", mirror.password())
+        .input("registry-ca", mirror.caCertificate().toString()), "copy");
+    assertThat(copy.exitCode()).as(copy.log()).isEqualTo(15);
+  }
+
+  @Test
   void copyVerifiesTheSourceAndSignsTheCopyInATlsRegistryWithAuth() throws Exception {
     String source = freshImage("action/copy");
     assertThat(run(action("sign").input("image", source).input("key", work.resolve("alice.key").toString()), "sign").exitCode()).isZero();

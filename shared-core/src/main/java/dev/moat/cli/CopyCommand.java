@@ -36,6 +36,10 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = "--threshold", paramLabel = "N", defaultValue = "1", description = "Distinct verify keys that must have signed. Default: ${DEFAULT-VALUE}.")
   int threshold;
 
+  @Option(names = "--verify-annotation", paramLabel = "KEY=VALUE",
+      description = "A source signature counts only if it carries this signed annotation. Repeatable.")
+  Map<String, String> verifyAnnotations = new LinkedHashMap<>();
+
   @Option(names = "--copy-signatures", description = "Carry the source's existing signatures and attestations (both layouts) to the destination.")
   boolean copySignatures;
 
@@ -61,7 +65,7 @@ final class CopyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CopyRequest request = new CopyRequest(ImageLocation.parse(source), ImageLocation.parse(destination), signKey, verifyKeys, threshold,
-        copySignatures, allTags, SignatureLayout.parse(layout), annotations, parallelism, platform, registry.settings());
+        verifyAnnotations, copySignatures, allTags, SignatureLayout.parse(layout), annotations, parallelism, platform, registry.settings());
     var err = spec.commandLine().getErr();
     return output.publish(new CopyStage().run(request, StageContext.fromProcess(), output.listener(err)), spec.commandLine().getOut(), err);
   }

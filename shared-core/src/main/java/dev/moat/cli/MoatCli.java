@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Security stages for CI/CD pipelines.",
     footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 unreachable, 4 authentication, 5 not found, 6 key,",
         "7 protocol, 8 layer rejected, 10 no signature, 11 invalid signature, 12 unknown key, 13 digest mismatch,",
-        "14 threshold not met, 20 drift, 30 scan findings at or above --fail-on."})
+        "14 threshold not met, 15 annotation mismatch, 20 drift, 30 scan findings at or above --fail-on."})
 public final class MoatCli implements Runnable {
 
   /**

@@ -4,7 +4,9 @@ import dev.moat.image.ImageLocation;
 import dev.moat.stage.StageContext;
 import dev.moat.stage.VerifyRequest;
 import dev.moat.stage.VerifyStage;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,12 +30,16 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--threshold", paramLabel = "N", defaultValue = "1", description = "Distinct keys that must have signed. Default: ${DEFAULT-VALUE}.")
   int threshold;
 
+  @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE",
+      description = "A signature counts only if it carries this signed annotation. Repeatable.")
+  Map<String, String> annotations = new LinkedHashMap<>();
+
   @Mixin RegistryOptionsMixin registry;
   @Mixin OutputOptionsMixin output;
 
   @Override
   public Integer call() throws Exception {
-    VerifyRequest request = new VerifyRequest(ImageLocation.parse(image), keys, threshold, registry.settings());
+    VerifyRequest request = new VerifyRequest(ImageLocation.parse(image), keys, threshold, annotations, registry.settings());
     var err = spec.commandLine().getErr();
     return output.publish(new VerifyStage().run(request, StageContext.fromProcess(), output.listener(err)), spec.commandLine().getOut(), err);
   }

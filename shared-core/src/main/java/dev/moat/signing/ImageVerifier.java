@@ -8,6 +8,7 @@ import dev.moat.signing.key.PublicKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -15,11 +16,18 @@ import java.util.stream.Collectors;
  * Verifies that at least {@code threshold} distinct trusted keys signed exactly this image digest, reading
  * both of cosign's layouts. Each signature found is classified: valid; valid but over another digest
  * (a replayed or moved signature); broken (the key it names is trusted but the signature does not verify:
- * a tampered payload or signature); or by a key not trusted.
+ * a tampered payload or signature); or by a key not trusted. A valid signature counts only if its signed
+ * annotations include every required one (cosign's {@code verify -a}).
  */
 public final class ImageVerifier {
 
   public Verification verify(ImageRepository repository, Manifest manifest, List<TrustedKey> keys, int threshold) throws MoatException {
+    return verify(repository, manifest, keys, threshold, Map.of());
+  }
+
+  /** As {@link #verify(ImageRepository, Manifest, List, int)}, counting only signatures that carry {@code required}. */
+  public Verification verify(ImageRepository repository, Manifest manifest, List<TrustedKey> keys, int threshold, Map<String, String> required)
+      throws MoatException {
     if (keys.isEmpty()) {
       throw new MoatException(Failure.INVALID_INPUT, "no key given to verify with", "give at least one --key");
     }
@@ -32,7 +40,7 @@ public final class ImageVerifier {
     List<Verification.Check> checks = new ArrayList<>();
     Set<TrustedKey> signers = new LinkedHashSet<>();
     for (StoredSignature signature : found) {
-      Verification.Check check = check(signature, manifest, keys);
+      Verification.Check check = check(signature, manifest, keys, required);
       checks.add(check);
       if (check.outcome() == Verification.Outcome.VALID) {
         signers.add(check.key());
@@ -52,6 +60,13 @@ public final class ImageVerifier {
     } else if (!ordered.isEmpty()) {
       failure = Failure.THRESHOLD_NOT_MET;
       message = where + " is signed by " + ordered.size() + " of the " + threshold + " keys required (" + names(ordered) + ")";
+    } else if (has(checks, Verification.Outcome.ANNOTATION_MISMATCH)) {
+      failure = Failure.ANNOTATION_MISMATCH;
+      message = where + " is signed by " + names(keysWith(checks, Verification.Outcome.ANNOTATION_MISMATCH))
+          + " but not with the required annotation(s) " + render(required) + " (signed: "
+          + checks.stream().filter(c -> c.outcome() == Verification.Outcome.ANNOTATION_MISMATCH)
+              .map(c -> c.signature().annotations().isEmpty() ? "none" : render(c.signature().annotations())).distinct().collect(Collectors.joining("; "))
+          + ")";
     } else if (has(checks, Verification.Outcome.DIGEST_MISMATCH)) {
       failure = Failure.DIGEST_MISMATCH;
       message = where + " carries a signature by " + names(keysWith(checks, Verification.Outcome.DIGEST_MISMATCH))
@@ -74,15 +89,18 @@ public final class ImageVerifier {
     return new Verification(manifest.digest(), checks, ordered, threshold, failure, message);
   }
 
-  private static Verification.Check check(StoredSignature signature, Manifest manifest, List<TrustedKey> keys) {
+  private static Verification.Check check(StoredSignature signature, Manifest manifest, List<TrustedKey> keys, Map<String, String> required) {
     byte[] signed = signature.signedBytes() == null ? manifest.bytes() : signature.signedBytes();
     for (TrustedKey key : keys) {
       if (signed.length > 0 && PublicKeys.verify(key.key(), signed, signature.signature())) {
         if (signature.claimedDigest() == null) {
           return new Verification.Check(signature, Verification.Outcome.INVALID_SIGNATURE, key);
         }
-        boolean exact = signature.claimedDigest().equals(manifest.digest());
-        return new Verification.Check(signature, exact ? Verification.Outcome.VALID : Verification.Outcome.DIGEST_MISMATCH, key);
+        if (!signature.claimedDigest().equals(manifest.digest())) {
+          return new Verification.Check(signature, Verification.Outcome.DIGEST_MISMATCH, key);
+        }
+        boolean annotated = required.entrySet().stream().allMatch(e -> e.getValue().equals(signature.annotations().get(e.getKey())));
+        return new Verification.Check(signature, annotated ? Verification.Outcome.VALID : Verification.Outcome.ANNOTATION_MISMATCH, key);
       }
     }
     boolean namesTrustedKey = signature.keyHint() != null
@@ -98,6 +116,10 @@ public final class ImageVerifier {
 
   private static List<TrustedKey> keysWith(List<Verification.Check> checks, Verification.Outcome outcome) {
     return checks.stream().filter(c -> c.outcome() == outcome && c.key() != null).map(Verification.Check::key).distinct().toList();
+  }
+
+  private static String render(Map<String, String> annotations) {
+    return new java.util.TreeMap<>(annotations).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
   }
 
   private static String names(List<TrustedKey> keys) {

@@ -200,6 +200,7 @@ public final class SigstoreBundleLayout {
             String hex = subject.path("digest").path("sha256").asText("");
             if (hex.length() == 64) {
               claimed = new Digest("sha256", hex);
+              annotations.clear(); // the annotations of the subject that names the image, not of the ones before it
               subject.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
               if (claimed.equals(image.digest())) {
                 break;

@@ -20,7 +20,11 @@ public record Verification(Digest image, List<Check> checks, List<TrustedKey> si
     return failure == null;
   }
 
-  public enum Outcome { VALID, DIGEST_MISMATCH, INVALID_SIGNATURE, UNKNOWN_KEY }
+  /**
+   * What a signature turned out to be. {@code ANNOTATION_MISMATCH}: valid, by a trusted key, over exactly this digest,
+   * but its signed annotations lack one that verification required.
+   */
+  public enum Outcome { VALID, ANNOTATION_MISMATCH, DIGEST_MISMATCH, INVALID_SIGNATURE, UNKNOWN_KEY }
 
   /** One stored signature and what it turned out to be; {@code key} is null unless a trusted key verified it. */
   public record Check(StoredSignature signature, Outcome outcome, TrustedKey key) {}

@@ -13,6 +13,7 @@ import java.util.Set;
  * copy is signed at the destination.
  *
  * @param signKey null to copy without signing
+ * @param verifyAnnotations signed annotations a source signature must carry to count; may be empty
  * @param parallelism blobs copied at once
  * @param platform {@code os/arch[/variant]} to copy one platform of an index (required for a docker-archive
  *     destination of a multi-platform image); null copies the whole index
@@ -23,6 +24,7 @@ public record CopyRequest(
     String signKey,
     List<String> verifyKeys,
     int threshold,
+    Map<String, String> verifyAnnotations,
     boolean copySignatures,
     boolean allTags,
     Set<SignatureLayout> layouts,
@@ -33,12 +35,13 @@ public record CopyRequest(
 
   public CopyRequest {
     verifyKeys = List.copyOf(verifyKeys);
+    verifyAnnotations = Map.copyOf(verifyAnnotations);
     layouts = Set.copyOf(layouts);
     annotations = Map.copyOf(annotations);
   }
 
   /**
-   * Parameters: source, destination, sign-key, verify-keys, threshold, copy-signatures, all-tags,
+   * Parameters: source, destination, sign-key, verify-keys, threshold, verify-annotations, copy-signatures, all-tags,
    * signature-layout, annotations, parallelism, platform, insecure-registries, registry-ca.
    */
   public static CopyRequest fromParameters(Map<String, String> values) throws MoatException {
@@ -49,6 +52,7 @@ public record CopyRequest(
         p.optional("sign-key", null),
         p.list("verify-keys"),
         p.integer("threshold", 1),
+        p.map("verify-annotations"),
         p.flag("copy-signatures"),
         p.flag("all-tags"),
         SignatureLayout.parse(p.optional("signature-layout", "both")),
@@ -60,6 +64,6 @@ public record CopyRequest(
 
   /** The same request with other registry settings (a wrapper adding the credentials it holds). */
   public CopyRequest withRegistry(RegistrySettings newRegistry) {
-    return new CopyRequest(source, destination, signKey, verifyKeys, threshold, copySignatures, allTags, layouts, annotations, parallelism, platform, newRegistry);
+    return new CopyRequest(source, destination, signKey, verifyKeys, threshold, verifyAnnotations, copySignatures, allTags, layouts, annotations, parallelism, platform, newRegistry);
   }
 }

@@ -73,7 +73,7 @@ public final class CopyStage {
         }
         String from = source.repository().describe() + ":" + job[0];
         if (!verifyKeys.isEmpty()) {
-          Verification verification = new ImageVerifier().verify(source.repository(), manifest, verifyKeys, request.threshold());
+          Verification verification = new ImageVerifier().verify(source.repository(), manifest, verifyKeys, request.threshold(), request.verifyAnnotations());
           if (!verification.passed()) {
             String message = "refused to copy " + from + ": " + verification.message();
             listener.warn(message);

@@ -25,7 +25,7 @@ public final class VerifyStage {
     try (ImageStores stores = new ImageStores(request.registry().toOptions(context.env()))) {
       ImageStores.Source source = stores.openSource(request.image());
       Manifest manifest = fetchPinned(source, request.image());
-      Verification verification = new ImageVerifier().verify(source.repository(), manifest, keys, request.threshold());
+      Verification verification = new ImageVerifier().verify(source.repository(), manifest, keys, request.threshold(), request.annotations());
       return result(request.image().toString(), verification, listener);
     }
   }

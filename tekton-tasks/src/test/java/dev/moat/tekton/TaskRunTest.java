@@ -146,6 +146,33 @@ class TaskRunTest {
   }
 
   @Test
+  void verifyCountsOnlySignaturesWithTheRequiredAnnotations() throws Exception {
+    String image = freshImage("tekton/annotated");
+    LocalTaskRun.Outcome signed = new LocalTaskRun(TektonCatalog.task("moat-sign"))
+        .param("image", image).param("annotations", "env=prod, team=payments").workspace("signing-key", signingKey).run(run.resolve("sign"));
+    assertThat(signed.exitCode()).as(signed.log()).isZero();
+
+    LocalTaskRun.Outcome match = new LocalTaskRun(TektonCatalog.task("moat-verify"))
+        .param("image", image).param("annotations", "team=payments,\n env=prod ").workspace("public-keys", publicKeys).run(run.resolve("match"));
+    assertThat(match.exitCode()).as(match.log()).isZero();
+    assertThat(match.results().get("SIGNERS")).endsWith("cosign.pub");
+
+    LocalTaskRun.Outcome other = new LocalTaskRun(TektonCatalog.task("moat-verify"))
+        .param("image", image).param("annotations", "env=staging").workspace("public-keys", publicKeys).run(run.resolve("other"));
+    assertThat(other.exitCode()).as(other.log()).isEqualTo(15);
+    assertThat(other.results().get("SIGNERS")).isEmpty();
+
+    String destination = mirror.host() + "/mirror/annotated:v1";
+    LocalTaskRun.Outcome copy = new LocalTaskRun(TektonCatalog.task("moat-copy"))
+        .param("source", image).param("destination", destination)
+        .param("public-key-file-names", "cosign.pub").param("verify-annotations", "env=staging")
+        .workspace("public-keys", publicKeys).workspace("dockerconfig", dockerconfig).workspace("ca-bundle", caBundle)
+        .run(run.resolve("copy"));
+    assertThat(copy.exitCode()).as(copy.log()).isEqualTo(15);
+    assertThat(inspectMirror(destination).exitCode()).isNotZero();
+  }
+
+  @Test
   void anEncryptedKeyTakesItsPassphraseFromTheOptionalSecret() throws Exception {
     String image = freshImage("tekton/encrypted");
     LocalTaskRun.Outcome without = new LocalTaskRun(TektonCatalog.task("moat-sign"))

@@ -37,6 +37,7 @@ public final class MoatCopyStep extends Step {
   private String passphraseCredentialsId;
   private String verifyKeyCredentialsIds;
   private int threshold = 1;
+  private String verifyAnnotations;
   private boolean copySignatures;
   private boolean allTags;
   private String platform;
@@ -93,6 +94,16 @@ public final class MoatCopyStep extends Step {
   @DataBoundSetter
   public void setThreshold(int threshold) {
     this.threshold = threshold;
+  }
+
+  public String getVerifyAnnotations() {
+    return verifyAnnotations;
+  }
+
+  /** Signed annotations a source signature must carry to count, {@code key=value} items separated by commas or newlines. */
+  @DataBoundSetter
+  public void setVerifyAnnotations(String verifyAnnotations) {
+    this.verifyAnnotations = verifyAnnotations;
   }
 
   public boolean isCopySignatures() {
@@ -189,6 +200,7 @@ public final class MoatCopyStep extends Step {
       }
       p.put("verify-keys", String.join("\n", MoatVerifyStep.keyReferences(in, null, step.verifyKeyCredentialsIds)));
       p.put("threshold", String.valueOf(step.threshold));
+      p.put("verify-annotations", step.verifyAnnotations);
       p.put("copy-signatures", String.valueOf(step.copySignatures));
       p.put("all-tags", String.valueOf(step.allTags));
       p.put("platform", step.platform);

@@ -36,6 +36,7 @@ public final class MoatVerifyStep extends Step {
   private String keys;
   private String publicKeyCredentialsIds;
   private int threshold = 1;
+  private String annotations;
   private String registryCredentialsId;
 
   @DataBoundConstructor
@@ -74,6 +75,16 @@ public final class MoatVerifyStep extends Step {
   @DataBoundSetter
   public void setThreshold(int threshold) {
     this.threshold = threshold;
+  }
+
+  public String getAnnotations() {
+    return annotations;
+  }
+
+  /** Signed annotations a signature must carry to count, {@code key=value} items separated by commas or newlines. */
+  @DataBoundSetter
+  public void setAnnotations(String annotations) {
+    this.annotations = annotations;
   }
 
   public String getRegistryCredentialsId() {
@@ -132,6 +143,7 @@ public final class MoatVerifyStep extends Step {
       p.put("image", step.image);
       p.put("keys", String.join("\n", refs));
       p.put("threshold", String.valueOf(step.threshold));
+      p.put("annotations", step.annotations);
       VerifyRequest r = VerifyRequest.fromParameters(p);
       r = r.withRegistry(r.registry().withCredentials(in.registryCredentials(r.image(), step.registryCredentialsId)));
       return new VerifyStage().run(r, in.context(null), in.stageListener());

@@ -118,6 +118,18 @@ class MoatStepsTest {
   }
 
   @Test
+  void verifyWithRequiredAnnotationsPassesOnlyForASignatureThatCarriesThem() throws Exception {
+    String image = freshImage("jenkins/annotated");
+    j.assertBuildStatusSuccess(build(
+        "moatSign image: '" + image + "', keyCredentialsId: 'signing-key', annotations: 'env=prod, team=payments'\n"
+            + "moatVerify image: '" + image + "', publicKeyCredentialsIds: 'alice-pub', annotations: 'team=payments'\n"));
+    WorkflowRun run = j.assertBuildStatus(Result.FAILURE, build(
+        "moatVerify image: '" + image + "', publicKeyCredentialsIds: 'alice-pub', annotations: 'env=staging'\n"));
+    j.assertLogContains("not with the required annotation(s) env=staging", run);
+    j.assertLogNotContains("\tat dev.moat", run);
+  }
+
+  @Test
   void aMissingCredentialIsABuildErrorNotAStackTrace() throws Exception {
     WorkflowRun run = j.assertBuildStatus(Result.FAILURE, build(
         "moatSign image: '" + registry.host() + "/team/app:v1', keyCredentialsId: 'no-such-key'\n"));
