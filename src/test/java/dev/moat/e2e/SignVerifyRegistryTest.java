@@ -2,6 +2,7 @@ package dev.moat.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
 import dev.moat.testing.TestImages;
@@ -130,6 +131,34 @@ class SignVerifyRegistryTest {
     MoatProcess.Result copied = moat("copy", repo, destination, "--verify-key", "alice.pub", "--verify-annotation", "env=staging", "--sign-key", "carol.key");
     assertThat(copied.exitCode()).as(copied.all()).isZero();
     assertThat(moat("verify", destination, "--key", "carol.pub").exitCode()).isZero();
+  }
+
+  /** How many entries skopeo (not Moat) sees in {@code key} ("layers" or "manifests") of the manifest at {@code tag}. */
+  private static int entries(String repo, String tag, String key) throws Exception {
+    String raw = TestImages.sh(work, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + repo + ":" + tag);
+    return new ObjectMapper().readTree(raw).path(key).size();
+  }
+
+  @Test
+  void signingAgainWithTheSameKeyAndAnnotationsWritesNothingNew() throws Exception {
+    String repo = TestImages.copyWithin(registry, "team/app:v1", "idempotent/app:v1");
+    String hex = TestImages.digest(repo).substring("sha256:".length());
+    String image = repo.substring(0, repo.lastIndexOf(':'));
+    assertThat(moat("sign", repo, "--key", "alice.key", "-a", "run=1").exitCode()).isZero();
+
+    MoatProcess.Result again = moat("sign", repo, "--key", "alice.key", "-a", "run=1");
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.stderr() + again.stdout()).contains("already signed with this key and these annotations, nothing written: legacy",
+        "nothing written: bundle");
+    assertThat(entries(image, "sha256-" + hex + ".sig", "layers")).as("legacy signatures").isEqualTo(1);
+    assertThat(entries(image, "sha256-" + hex, "manifests")).as("bundle referrers").isEqualTo(1);
+
+    assertThat(moat("sign", repo, "--key", "alice.key", "-a", "run=2").exitCode()).isZero();
+    assertThat(moat("sign", repo, "--key", "bob.key", "-a", "run=1").exitCode()).isZero();
+    assertThat(entries(image, "sha256-" + hex + ".sig", "layers")).as("other annotations, other key: new signatures").isEqualTo(3);
+    assertThat(entries(image, "sha256-" + hex, "manifests")).isEqualTo(3);
+    MoatProcess.Result verify = moat("verify", repo, "--key", "alice.pub", "--key", "bob.pub", "--threshold", "2", "-a", "run=1");
+    assertThat(verify.exitCode()).as(verify.all()).isZero();
   }
 
   @Test

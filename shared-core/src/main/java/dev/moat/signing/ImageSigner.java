@@ -1,22 +1,33 @@
 package dev.moat.signing;
 
+import dev.moat.Failure;
 import dev.moat.MoatException;
 import dev.moat.image.Digest;
 import dev.moat.image.ImageRepository;
 import dev.moat.image.Manifest;
 import dev.moat.signing.key.PublicKeys;
 import dev.moat.signing.key.SigningKey;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** Signs an image by digest in one or both of cosign's layouts. */
+/**
+ * Signs an image by digest in one or both of cosign's layouts. Signing again with the same key and the same
+ * annotations writes nothing in a layout that already holds that signature (as cosign's duplicate detection does),
+ * so a retried pipeline step does not pile up signatures.
+ */
 public final class ImageSigner {
 
-  /** What was written: the signed digest and, per layout, the digest of the signature manifest. */
-  public record Signed(Digest image, String identity, String keyId, List<String> written) {}
+  /**
+   * What was done: the signed digest; per layout written, the signature manifest; per layout that already held a
+   * valid signature by this key over the same payload, where it is.
+   */
+  public record Signed(Digest image, String identity, String keyId, List<String> written, List<String> kept) {}
 
   private final Clock clock;
 
@@ -34,19 +45,55 @@ public final class ImageSigner {
     String keyId = PublicKeys.fingerprint(key.publicKey());
     String identity = repository.identity();
     List<String> written = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
     if (layouts.contains(SignatureLayout.LEGACY)) {
       byte[] payload = new SimpleSigningPayload(identity, digest, annotations).toBytes();
-      byte[] signature = key.sign(payload);
-      Digest sig = CosignSignatureLayout.append(repository, digest, payload, signature, keyId);
-      written.add("legacy " + repository.describe() + ":" + CosignSignatureLayout.tag(digest) + " (" + sig + ")");
+      Optional<StoredSignature> same = sameSignature(() -> CosignSignatureLayout.read(repository, digest), payload, key.publicKey());
+      if (same.isPresent()) {
+        kept.add("legacy " + same.get().location());
+      } else {
+        byte[] signature = key.sign(payload);
+        Digest sig = CosignSignatureLayout.append(repository, digest, payload, signature, keyId);
+        written.add("legacy " + repository.describe() + ":" + CosignSignatureLayout.tag(digest) + " (" + sig + ")");
+      }
     }
     if (layouts.contains(SignatureLayout.BUNDLE)) {
       byte[] statement = SigstoreBundleLayout.statement(identity, digest, annotations);
-      byte[] signature = key.sign(Dsse.preAuthenticationEncoding(Dsse.IN_TOTO_PAYLOAD_TYPE, statement));
-      byte[] bundle = SigstoreBundleLayout.bundle(statement, signature, keyId);
-      Digest artifact = SigstoreBundleLayout.attach(repository, manifest.descriptor(), bundle, clock.instant());
-      written.add("bundle " + repository.describe() + "@" + artifact);
+      byte[] signed = Dsse.preAuthenticationEncoding(Dsse.IN_TOTO_PAYLOAD_TYPE, statement);
+      Optional<StoredSignature> same = sameSignature(() -> SigstoreBundleLayout.read(repository, manifest.descriptor()), signed, key.publicKey());
+      if (same.isPresent()) {
+        kept.add("bundle " + same.get().location());
+      } else {
+        byte[] signature = key.sign(signed);
+        byte[] bundle = SigstoreBundleLayout.bundle(statement, signature, keyId);
+        Digest artifact = SigstoreBundleLayout.attach(repository, manifest.descriptor(), bundle, clock.instant());
+        written.add("bundle " + repository.describe() + "@" + artifact);
+      }
     }
-    return new Signed(digest, identity, keyId, written);
+    return new Signed(digest, identity, keyId, written, kept);
+  }
+
+  private interface StoredSignatures {
+    List<StoredSignature> read() throws MoatException;
+  }
+
+  /**
+   * A stored signature over exactly {@code signedBytes} that verifies with {@code publicKey}, if there is one. Stored
+   * signatures that break the protocol (an oversized payload, say) do not stop a new signature from being added.
+   */
+  private static Optional<StoredSignature> sameSignature(StoredSignatures reader, byte[] signedBytes, PublicKey publicKey) throws MoatException {
+    List<StoredSignature> stored;
+    try {
+      stored = reader.read();
+    } catch (MoatException e) {
+      if (e.failure() != Failure.PROTOCOL) {
+        throw e;
+      }
+      return Optional.empty();
+    }
+    return stored.stream()
+        .filter(s -> s.signedBytes() != null && Arrays.equals(s.signedBytes(), signedBytes))
+        .filter(s -> PublicKeys.verify(publicKey, signedBytes, s.signature()))
+        .findFirst();
   }
 }

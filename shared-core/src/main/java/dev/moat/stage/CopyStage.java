@@ -93,6 +93,7 @@ public final class CopyStage {
         if (signKey != null) {
           ImageSigner.Signed signed = new ImageSigner(context.clock()).sign(destination.repository(), manifest, signKey, request.annotations(), request.layouts());
           signed.written().forEach(w -> listener.info("  signed: " + w));
+          signed.kept().forEach(k -> listener.info("  already signed with this key and these annotations: " + k));
           signer = signKey.description();
         }
         copiedTags.add(job[1] == null ? manifest.digest().toString() : job[1]);

@@ -20,6 +20,7 @@ public final class SignStage {
       listener.info("Signing " + source.repository().describe() + "@" + manifest.digest() + " with " + key.description());
       ImageSigner.Signed signed = new ImageSigner(context.clock()).sign(source.repository(), manifest, key, request.annotations(), request.layouts());
       signed.written().forEach(w -> listener.info("  wrote " + w));
+      signed.kept().forEach(k -> listener.info("  already signed with this key and these annotations, nothing written: " + k));
       Map<String, String> outputs = new LinkedHashMap<>();
       outputs.put("IMAGE_URL", request.image().toString());
       outputs.put("IMAGE_DIGEST", manifest.digest().toString());
