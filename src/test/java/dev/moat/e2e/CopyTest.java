@@ -2,6 +2,7 @@ package dev.moat.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
 import dev.moat.testing.TestImages;
@@ -82,6 +83,51 @@ class CopyTest {
     assertThat(moat("verify", dst, "--key", "mirror.pub", "--registry-ca", ca()).exitCode()).isZero();
     MoatProcess.Result publisherOnly = moat("verify", dst, "--key", "publisher.pub", "--registry-ca", ca());
     assertThat(publisherOnly.exitCode()).as("signatures are not carried without --copy-signatures").isEqualTo(12);
+  }
+
+  /** The digests of the platforms' manifests in the index at {@code image}, as skopeo (not Moat) reads them. */
+  private static List<String> childDigests(String image, String... skopeoOptions) throws Exception {
+    List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
+    command.addAll(List.of(skopeoOptions));
+    command.add("docker://" + image);
+    List<String> digests = new ArrayList<>();
+    new ObjectMapper().readTree(TestImages.sh(work, command.toArray(String[]::new))).path("manifests")
+        .forEach(m -> digests.add(m.path("digest").asText()));
+    assertThat(digests).hasSize(2);
+    return digests;
+  }
+
+  @Test
+  void recursiveSigningSignsEveryPlatformSoAPlatformDigestVerifies() throws Exception {
+    String src = source.host() + "/recursive-src/app:multi";
+    TestImages.sh(work, "skopeo", "copy", "-q", "--all", "--src-tls-verify=false", "--dest-tls-verify=false",
+        "docker://" + source.host() + "/upstream/app:multi", "docker://" + src);
+    String repo = source.host() + "/recursive-src/app";
+    assertThat(moat("sign", src, "--key", "publisher.key").exitCode()).isZero();
+    List<String> children = childDigests(src, "--tls-verify=false");
+    for (String child : children) {
+      assertThat(moat("verify", repo + "@" + child, "--key", "stranger.pub").exitCode()).as("not yet signed").isEqualTo(10);
+    }
+    MoatProcess.Result sign = moat("sign", src, "--key", "stranger.key", "--recursive", "--signature-layout", "legacy");
+    assertThat(sign.exitCode()).as(sign.all()).isZero();
+    assertThat(moat("verify", src, "--key", "stranger.pub").exitCode()).isZero();
+    for (String child : children) {
+      MoatProcess.Result verify = moat("verify", repo + "@" + child, "--key", "stranger.pub");
+      assertThat(verify.exitCode()).as(verify.all()).isZero();
+    }
+
+    String dst = secure.host() + "/recursive/app:multi";
+    MoatProcess.Result copy = moat("copy", src, dst, "--verify-key", "publisher.pub", "--sign-key", "mirror.key", "--recursive",
+        "--registry-ca", ca());
+    assertThat(copy.exitCode()).as(copy.all()).isZero();
+    for (String child : children) {
+      MoatProcess.Result verify = moat("verify", secure.host() + "/recursive/app@" + child, "--key", "mirror.pub", "--registry-ca", ca());
+      assertThat(verify.exitCode()).as(verify.all()).isZero();
+    }
+    String plain = secure.host() + "/plain/app:multi";
+    assertThat(moat("copy", src, plain, "--sign-key", "mirror.key", "--registry-ca", ca()).exitCode()).isZero();
+    MoatProcess.Result childOfPlain = moat("verify", secure.host() + "/plain/app@" + children.get(0), "--key", "mirror.pub", "--registry-ca", ca());
+    assertThat(childOfPlain.exitCode()).as("without --recursive only the index is signed: " + childOfPlain.all()).isEqualTo(10);
   }
 
   @Test

@@ -52,6 +52,9 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Signed annotation on the destination signature. Repeatable.")
   Map<String, String> annotations = new LinkedHashMap<>();
 
+  @Option(names = "--recursive", description = "When signing a multi-platform copy, also sign the image of every platform.")
+  boolean recursive;
+
   @Option(names = "--parallel", paramLabel = "N", description = "Blobs copied at once. Default: the number of cores, at least 2.")
   int parallelism = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -65,7 +68,7 @@ final class CopyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CopyRequest request = new CopyRequest(ImageLocation.parse(source), ImageLocation.parse(destination), signKey, verifyKeys, threshold,
-        verifyAnnotations, copySignatures, allTags, SignatureLayout.parse(layout), annotations, parallelism, platform, registry.settings());
+        verifyAnnotations, copySignatures, allTags, SignatureLayout.parse(layout), annotations, recursive, parallelism, platform, registry.settings());
     var err = spec.commandLine().getErr();
     return output.publish(new CopyStage().run(request, StageContext.fromProcess(), output.listener(err)), spec.commandLine().getOut(), err);
   }

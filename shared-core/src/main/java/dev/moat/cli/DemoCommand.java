@@ -109,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("5. Mirroring it into a second layout: verify with the publisher key (signed pipeline=moat-demo), re-sign with the mirror key");
     ImageLocation copy = ImageLocation.parse("oci:" + dir.resolve("mirror") + ":demo");
     expectPass(new CopyStage().run(new CopyRequest(source, copy, mirror.privateKey().toString(), List.of(publisher.publicKey().toString()), 1,
-        Map.of("pipeline", "moat-demo"), false, false, EnumSet.allOf(SignatureLayout.class), Map.of("mirrored-from", source.toString()), 4, null, RegistrySettings.defaults()),
+        Map.of("pipeline", "moat-demo"), false, false, EnumSet.allOf(SignatureLayout.class), Map.of("mirrored-from", source.toString()), false, 4, null, RegistrySettings.defaults()),
         context, listener), out);
 
     out.println("6. Verifying the copy with the mirror's public key");

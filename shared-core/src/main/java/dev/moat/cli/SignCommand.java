@@ -35,12 +35,15 @@ final class SignCommand implements Callable<Integer> {
       description = "legacy (the .sig tag), bundle (Sigstore bundle referrer) or both. Default: ${DEFAULT-VALUE}.")
   String layout;
 
+  @Option(names = "--recursive", description = "For a multi-platform image, also sign the image of every platform.")
+  boolean recursive;
+
   @Mixin RegistryOptionsMixin registry;
   @Mixin OutputOptionsMixin output;
 
   @Override
   public Integer call() throws Exception {
-    SignRequest request = new SignRequest(ImageLocation.parse(image), key, annotations, SignatureLayout.parse(layout), registry.settings());
+    SignRequest request = new SignRequest(ImageLocation.parse(image), key, annotations, SignatureLayout.parse(layout), recursive, registry.settings());
     var err = spec.commandLine().getErr();
     return output.publish(new SignStage().run(request, StageContext.fromProcess(), output.listener(err)), spec.commandLine().getOut(), err);
   }

@@ -2,6 +2,7 @@ package dev.moat.signing;
 
 import dev.moat.Failure;
 import dev.moat.MoatException;
+import dev.moat.image.Descriptor;
 import dev.moat.image.Digest;
 import dev.moat.image.ImageRepository;
 import dev.moat.image.Manifest;
@@ -9,8 +10,11 @@ import dev.moat.signing.key.PublicKeys;
 import dev.moat.signing.key.SigningKey;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +44,43 @@ public final class ImageSigner {
    * resolved by whoever fetched the manifest, and the signature names the digest only.
    */
   public Signed sign(ImageRepository repository, Manifest manifest, SigningKey key, Map<String, String> annotations, Set<SignatureLayout> layouts)
+      throws MoatException {
+    return sign(repository, manifest, key, annotations, layouts, false);
+  }
+
+  /**
+   * As {@link #sign(ImageRepository, Manifest, SigningKey, Map, Set)}; with {@code recursive}, a multi-platform
+   * index is signed and so is every manifest it lists (cosign's {@code sign --recursive}), so that an image pinned
+   * by a platform's digest verifies too. The result names the index; its lines cover all of them.
+   */
+  public Signed sign(ImageRepository repository, Manifest manifest, SigningKey key, Map<String, String> annotations, Set<SignatureLayout> layouts,
+      boolean recursive) throws MoatException {
+    Signed top = signOne(repository, manifest, key, annotations, layouts);
+    if (!recursive || !manifest.isIndex()) {
+      return top;
+    }
+    List<String> written = new ArrayList<>(top.written());
+    List<String> kept = new ArrayList<>(top.kept());
+    Deque<Manifest> indexes = new ArrayDeque<>(List.of(manifest));
+    Set<Digest> seen = new HashSet<>(Set.of(manifest.digest()));
+    while (!indexes.isEmpty()) {
+      for (Descriptor child : indexes.pop().manifests()) {
+        if (!seen.add(child.digest())) {
+          continue;
+        }
+        Manifest childManifest = repository.fetchManifest(child.digest().toString());
+        Signed signed = signOne(repository, childManifest, key, annotations, layouts);
+        written.addAll(signed.written());
+        kept.addAll(signed.kept());
+        if (childManifest.isIndex()) {
+          indexes.push(childManifest);
+        }
+      }
+    }
+    return new Signed(top.image(), top.identity(), top.keyId(), written, kept);
+  }
+
+  private Signed signOne(ImageRepository repository, Manifest manifest, SigningKey key, Map<String, String> annotations, Set<SignatureLayout> layouts)
       throws MoatException {
     Digest digest = manifest.digest();
     String keyId = PublicKeys.fingerprint(key.publicKey());

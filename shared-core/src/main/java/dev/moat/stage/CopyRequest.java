@@ -14,6 +14,7 @@ import java.util.Set;
  *
  * @param signKey null to copy without signing
  * @param verifyAnnotations signed annotations a source signature must carry to count; may be empty
+ * @param recursive when signing a multi-platform copy, also sign every manifest the index lists
  * @param parallelism blobs copied at once
  * @param platform {@code os/arch[/variant]} to copy one platform of an index (required for a docker-archive
  *     destination of a multi-platform image); null copies the whole index
@@ -29,6 +30,7 @@ public record CopyRequest(
     boolean allTags,
     Set<SignatureLayout> layouts,
     Map<String, String> annotations,
+    boolean recursive,
     int parallelism,
     String platform,
     RegistrySettings registry) {
@@ -42,7 +44,7 @@ public record CopyRequest(
 
   /**
    * Parameters: source, destination, sign-key, verify-keys, threshold, verify-annotations, copy-signatures, all-tags,
-   * signature-layout, annotations, parallelism, platform, insecure-registries, registry-ca.
+   * signature-layout, annotations, recursive, parallelism, platform, insecure-registries, registry-ca.
    */
   public static CopyRequest fromParameters(Map<String, String> values) throws MoatException {
     Parameters p = new Parameters(values);
@@ -57,6 +59,7 @@ public record CopyRequest(
         p.flag("all-tags"),
         SignatureLayout.parse(p.optional("signature-layout", "both")),
         p.map("annotations"),
+        p.flag("recursive"),
         p.integer("parallelism", Math.max(2, Runtime.getRuntime().availableProcessors())),
         p.optional("platform", null),
         RegistrySettings.from(p));
@@ -64,6 +67,6 @@ public record CopyRequest(
 
   /** The same request with other registry settings (a wrapper adding the credentials it holds). */
   public CopyRequest withRegistry(RegistrySettings newRegistry) {
-    return new CopyRequest(source, destination, signKey, verifyKeys, threshold, verifyAnnotations, copySignatures, allTags, layouts, annotations, parallelism, platform, newRegistry);
+    return new CopyRequest(source, destination, signKey, verifyKeys, threshold, verifyAnnotations, copySignatures, allTags, layouts, annotations, recursive, parallelism, platform, newRegistry);
   }
 }

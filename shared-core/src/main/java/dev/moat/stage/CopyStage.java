@@ -91,7 +91,7 @@ public final class CopyStage {
         }
         String signer = "";
         if (signKey != null) {
-          ImageSigner.Signed signed = new ImageSigner(context.clock()).sign(destination.repository(), manifest, signKey, request.annotations(), request.layouts());
+          ImageSigner.Signed signed = new ImageSigner(context.clock()).sign(destination.repository(), manifest, signKey, request.annotations(), request.layouts(), request.recursive());
           signed.written().forEach(w -> listener.info("  signed: " + w));
           signed.kept().forEach(k -> listener.info("  already signed with this key and these annotations: " + k));
           signer = signKey.description();

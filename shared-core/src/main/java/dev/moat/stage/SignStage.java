@@ -18,7 +18,7 @@ public final class SignStage {
       ImageStores.Source source = stores.openSource(request.image());
       Manifest manifest = source.repository().fetchManifest(source.reference());
       listener.info("Signing " + source.repository().describe() + "@" + manifest.digest() + " with " + key.description());
-      ImageSigner.Signed signed = new ImageSigner(context.clock()).sign(source.repository(), manifest, key, request.annotations(), request.layouts());
+      ImageSigner.Signed signed = new ImageSigner(context.clock()).sign(source.repository(), manifest, key, request.annotations(), request.layouts(), request.recursive());
       signed.written().forEach(w -> listener.info("  wrote " + w));
       signed.kept().forEach(k -> listener.info("  already signed with this key and these annotations, nothing written: " + k));
       Map<String, String> outputs = new LinkedHashMap<>();

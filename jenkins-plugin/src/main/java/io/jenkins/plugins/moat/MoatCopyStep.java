@@ -39,6 +39,7 @@ public final class MoatCopyStep extends Step {
   private int threshold = 1;
   private String verifyAnnotations;
   private boolean copySignatures;
+  private boolean recursive;
   private boolean allTags;
   private String platform;
   private String signatureLayout;
@@ -104,6 +105,16 @@ public final class MoatCopyStep extends Step {
   @DataBoundSetter
   public void setVerifyAnnotations(String verifyAnnotations) {
     this.verifyAnnotations = verifyAnnotations;
+  }
+
+  public boolean isRecursive() {
+    return recursive;
+  }
+
+  /** When signing a multi-platform copy, also sign the image of every platform. */
+  @DataBoundSetter
+  public void setRecursive(boolean recursive) {
+    this.recursive = recursive;
   }
 
   public boolean isCopySignatures() {
@@ -202,6 +213,7 @@ public final class MoatCopyStep extends Step {
       p.put("threshold", String.valueOf(step.threshold));
       p.put("verify-annotations", step.verifyAnnotations);
       p.put("copy-signatures", String.valueOf(step.copySignatures));
+      p.put("recursive", String.valueOf(step.recursive));
       p.put("all-tags", String.valueOf(step.allTags));
       p.put("platform", step.platform);
       p.put("signature-layout", step.signatureLayout);

@@ -32,6 +32,7 @@ public final class MoatSignStep extends Step {
   private String passphraseCredentialsId;
   private String registryCredentialsId;
   private String annotations;
+  private boolean recursive;
   private String signatureLayout;
 
   @DataBoundConstructor
@@ -79,6 +80,16 @@ public final class MoatSignStep extends Step {
     this.annotations = annotations;
   }
 
+  public boolean isRecursive() {
+    return recursive;
+  }
+
+  /** For a multi-platform image, also sign the image of every platform. */
+  @DataBoundSetter
+  public void setRecursive(boolean recursive) {
+    this.recursive = recursive;
+  }
+
   public String getSignatureLayout() {
     return signatureLayout;
   }
@@ -115,6 +126,7 @@ public final class MoatSignStep extends Step {
       p.put("image", step.image);
       p.put("key", in.credentials().keyFile(require(step.keyCredentialsId, "keyCredentialsId"), in.keys()));
       p.put("annotations", step.annotations);
+      p.put("recursive", String.valueOf(step.recursive));
       p.put("signature-layout", step.signatureLayout);
       SignRequest r = SignRequest.fromParameters(p);
       r = r.withRegistry(r.registry().withCredentials(in.registryCredentials(r.image(), step.registryCredentialsId)));
