@@ -2,6 +2,7 @@ package dev.moat.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
@@ -159,6 +160,38 @@ class SignVerifyRegistryTest {
     assertThat(entries(image, "sha256-" + hex, "manifests")).isEqualTo(3);
     MoatProcess.Result verify = moat("verify", repo, "--key", "alice.pub", "--key", "bob.pub", "--threshold", "2", "-a", "run=1");
     assertThat(verify.exitCode()).as(verify.all()).isZero();
+  }
+
+  @Test
+  void requiredSourceAnnotationsWithoutAVerifyKeyAreBadInputNotASilentPass() throws Exception {
+    String repo = TestImages.copyWithin(registry, "team/app:v1", "annotated/nokey:v1");
+    String destination = registry.host() + "/annotated/nokey-dst:v1";
+    MoatProcess.Result copy = moat("copy", repo, destination, "--verify-annotation", "env=prod");
+    assertThat(copy.exitCode()).as(copy.all()).isEqualTo(2);
+    assertThat(copy.stderr()).contains("no key to verify the source with", "--verify-key");
+    assertThat(moat("verify", destination, "--key", "alice.pub").exitCode()).as("nothing was copied").isEqualTo(5);
+  }
+
+  @Test
+  void aStoredSignatureThatCannotBeReadDoesNotStopSigning(@TempDir Path dir) throws Exception {
+    Path layout = TestImages.build(dir, "v1", "amd64", Map.of("/etc/app", "layout"));
+    String image = "oci:" + layout + ":v1";
+    assertThat(moat("sign", image, "--key", "alice.key", "--signature-layout", "legacy").exitCode()).isZero();
+    // Delete the payload blob of the signature just written (a garbage-collected blob): the duplicate check cannot read it.
+    JsonNode index = new ObjectMapper().readTree(layout.resolve("index.json").toFile());
+    String sigDigest = null;
+    for (JsonNode m : index.path("manifests")) {
+      if (m.path("annotations").path("org.opencontainers.image.ref.name").asText().endsWith(".sig")) {
+        sigDigest = m.path("digest").asText();
+      }
+    }
+    assertThat(sigDigest).isNotNull();
+    JsonNode sig = new ObjectMapper().readTree(layout.resolve("blobs/sha256/" + sigDigest.substring(7)).toFile());
+    Files.delete(layout.resolve("blobs/sha256/" + sig.path("layers").get(0).path("digest").asText().substring(7)));
+
+    MoatProcess.Result again = moat("sign", image, "--key", "alice.key", "--signature-layout", "legacy");
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.all()).contains("wrote legacy").doesNotContain("already signed");
   }
 
   @Test

@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -137,6 +139,27 @@ class ActionRunTest {
         .input("registry-username", mirror.username()).input("registry-password", mirror.password())
         .input("registry-ca", mirror.caCertificate().toString()), "copy");
     assertThat(copy.exitCode()).as(copy.log()).isEqualTo(15);
+  }
+
+  @Test
+  void recursiveSigningOfAMultiPlatformImageLetsEachPlatformDigestVerify() throws Exception {
+    Path layout = TestImages.buildMultiArch(Files.createDirectories(temp.resolve("images")), "multi");
+    TestImages.push(layout, "multi", plain, "action/multi:v1");
+    String image = plain.host() + "/action/multi:v1";
+    List<String> children = new ArrayList<>();
+    new ObjectMapper().readTree(TestImages.sh(temp, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + image))
+        .path("manifests").forEach(m -> children.add(m.path("digest").asText()));
+    assertThat(children).hasSize(2);
+
+    LocalActionRun.Outcome sign = run(action("sign").input("image", image).input("key", work.resolve("alice.key").toString())
+        .input("recursive", "true"), "sign");
+    assertThat(sign.exitCode()).as(sign.log()).isZero();
+    for (String child : children) {
+      LocalActionRun.Outcome verify = run(action("verify").input("image", plain.host() + "/action/multi@" + child)
+          .input("keys", work.resolve("alice.pub").toString()), "verify-" + child.substring(7, 15));
+      assertThat(verify.exitCode()).as(verify.log()).isZero();
+      assertThat(verify.outputs()).containsEntry("image-digest", child);
+    }
   }
 
   @Test

@@ -59,6 +59,9 @@ public final class Json {
     }
     String digest = text(node, "digest");
     JsonNode platform = node.get("platform");
+    if (platform != null && !platform.isNull() && !platform.isObject()) {
+      throw new IllegalArgumentException("platform is not an object");
+    }
     return new Descriptor(
         text(node, "mediaType"),
         digest == null ? null : Digest.fromJson(digest),
@@ -183,6 +186,7 @@ public final class Json {
       Manifest manifest = new Manifest(bytes, mediaType, Digest.of(bytes), json);
       manifest.blobs();
       manifest.manifests();
+      manifest.subject();
       return manifest;
     } catch (IllegalArgumentException e) {
       throw new MoatException(

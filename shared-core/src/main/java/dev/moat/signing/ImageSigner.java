@@ -1,6 +1,5 @@
 package dev.moat.signing;
 
-import dev.moat.Failure;
 import dev.moat.MoatException;
 import dev.moat.image.Descriptor;
 import dev.moat.image.Digest;
@@ -120,16 +119,14 @@ public final class ImageSigner {
 
   /**
    * A stored signature over exactly {@code signedBytes} that verifies with {@code publicKey}, if there is one. Stored
-   * signatures that break the protocol (an oversized payload, say) do not stop a new signature from being added.
+   * signatures that cannot be read (an oversized payload, a referrer or blob since deleted) do not stop a new
+   * signature from being added: they only mean no duplicate was found.
    */
   private static Optional<StoredSignature> sameSignature(StoredSignatures reader, byte[] signedBytes, PublicKey publicKey) throws MoatException {
     List<StoredSignature> stored;
     try {
       stored = reader.read();
     } catch (MoatException e) {
-      if (e.failure() != Failure.PROTOCOL) {
-        throw e;
-      }
       return Optional.empty();
     }
     return stored.stream()

@@ -66,7 +66,11 @@ public final class ImageVerifier {
           + " but not with the required annotation(s) " + render(required) + " (signed: "
           + checks.stream().filter(c -> c.outcome() == Verification.Outcome.ANNOTATION_MISMATCH)
               .map(c -> c.signature().annotations().isEmpty() ? "none" : render(c.signature().annotations())).distinct().collect(Collectors.joining("; "))
-          + ")";
+          + ")" + (has(checks, Verification.Outcome.INVALID_SIGNATURE)
+              ? "; also " + checks.stream().filter(c -> c.outcome() == Verification.Outcome.INVALID_SIGNATURE).count()
+                  + " signature(s) that do not verify: " + checks.stream().filter(c -> c.outcome() == Verification.Outcome.INVALID_SIGNATURE)
+                      .map(c -> c.signature().location()).collect(Collectors.joining(", "))
+              : "");
     } else if (has(checks, Verification.Outcome.DIGEST_MISMATCH)) {
       failure = Failure.DIGEST_MISMATCH;
       message = where + " carries a signature by " + names(keysWith(checks, Verification.Outcome.DIGEST_MISMATCH))

@@ -201,7 +201,11 @@ public final class SigstoreBundleLayout {
             if (hex.length() == 64) {
               claimed = new Digest("sha256", hex);
               annotations.clear(); // the annotations of the subject that names the image, not of the ones before it
-              subject.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+              subject.path("annotations").fields().forEachRemaining(e -> {
+                if (e.getValue().isTextual()) { // as cosign matches them: only strings
+                  annotations.put(e.getKey(), e.getValue().asText());
+                }
+              });
               if (claimed.equals(image.digest())) {
                 break;
               }

@@ -51,7 +51,12 @@ public record SimpleSigningPayload(String dockerReference, Digest manifestDigest
       throw new MoatException(Failure.INVALID_SIGNATURE, source + " names no valid image digest", "");
     }
     Map<String, String> annotations = new LinkedHashMap<>();
-    field(root, "optional").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+    // Only string values are annotations as cosign matches them (`verify -a`); numbers, null or objects never match.
+    field(root, "optional").fields().forEachRemaining(e -> {
+      if (e.getValue().isTextual()) {
+        annotations.put(e.getKey(), e.getValue().asText());
+      }
+    });
     return new SimpleSigningPayload(field(field(critical, "identity"), "docker-reference").asText(""), Digest.parse(digest), annotations);
   }
 

@@ -33,6 +33,10 @@ public final class CopyStage {
   private static final Pattern ARTIFACT_TAG = Pattern.compile("sha256-[0-9a-f]{64}(\\..+)?");
 
   public StageResult run(CopyRequest request, StageContext context, StageListener listener) throws MoatException {
+    if (!request.verifyAnnotations().isEmpty() && request.verifyKeys().isEmpty()) {
+      throw new MoatException(Failure.INVALID_INPUT, "required annotations were given (--verify-annotation) but no key to verify the source with",
+          "add --verify-key, or drop --verify-annotation");
+    }
     if (request.destination() instanceof ImageLocation.Archive && (request.signKey() != null || request.copySignatures())) {
       throw new MoatException(Failure.INVALID_INPUT, "a docker-archive destination cannot hold signatures",
           "copy to a registry or an OCI layout to sign, or drop --sign-key and --copy-signatures");

@@ -65,6 +65,8 @@ class JsonTest {
         "{\"digest\":\"" + EMPTY + "\",\"size\":1,\"annotations\":[\"a\"]}",
         "{\"digest\":\"" + EMPTY + "\",\"size\":1,\"annotations\":{\"a\":{\"b\":1}}}",
         "{\"digest\":\"" + EMPTY + "\",\"size\":1,\"platform\":{\"os\":[\"linux\"]}}",
+        "{\"digest\":\"" + EMPTY + "\",\"size\":1,\"platform\":\"linux/amd64\"}",
+        "{\"digest\":\"" + EMPTY + "\",\"size\":1,\"platform\":[]}",
         "\"" + EMPTY + "\"");
     for (String layer : bad) {
       String json = "{\"schemaVersion\":2,\"layers\":[" + layer + "]}";
@@ -73,6 +75,13 @@ class JsonTest {
           .isInstanceOfSatisfying(MoatException.class, e -> assertThat(e.failure()).isEqualTo(Failure.PROTOCOL))
           .hasMessageContaining("test manifest has a malformed descriptor");
     }
+  }
+
+  @Test
+  void aMalformedSubjectIsAProtocolErrorToo() {
+    assertThatThrownBy(() -> parse("{\"schemaVersion\":2,\"layers\":[],\"subject\":{\"digest\":\"sha256:zz\",\"size\":1}}"))
+        .isInstanceOfSatisfying(MoatException.class, e -> assertThat(e.failure()).isEqualTo(Failure.PROTOCOL))
+        .hasMessageContaining("malformed descriptor");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -170,6 +171,27 @@ class TaskRunTest {
         .run(run.resolve("copy"));
     assertThat(copy.exitCode()).as(copy.log()).isEqualTo(15);
     assertThat(inspectMirror(destination).exitCode()).isNotZero();
+  }
+
+  @Test
+  void recursiveSigningOfAMultiPlatformImageLetsEachPlatformDigestVerify() throws Exception {
+    Path layout = TestImages.buildMultiArch(Files.createDirectories(run.resolve("images")), "multi");
+    TestImages.push(layout, "multi", plain, "tekton/multi:v1");
+    String image = plain.host() + "/tekton/multi:v1";
+    List<String> children = new ArrayList<>();
+    new ObjectMapper().readTree(TestImages.sh(run, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + image))
+        .path("manifests").forEach(m -> children.add(m.path("digest").asText()));
+    assertThat(children).hasSize(2);
+
+    LocalTaskRun.Outcome sign = new LocalTaskRun(TektonCatalog.task("moat-sign"))
+        .param("image", image).param("recursive", "true").workspace("signing-key", signingKey).run(run.resolve("sign"));
+    assertThat(sign.exitCode()).as(sign.log()).isZero();
+    for (String child : children) {
+      LocalTaskRun.Outcome verify = new LocalTaskRun(TektonCatalog.task("moat-verify"))
+          .param("image", plain.host() + "/tekton/multi@" + child).workspace("public-keys", publicKeys).run(run.resolve("verify-" + child.substring(7, 15)));
+      assertThat(verify.exitCode()).as(verify.log()).isZero();
+      assertThat(verify.results().get("IMAGE_DIGEST")).isEqualTo(child);
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.moat.decoy.alert;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.moat.HttpClients;
 import dev.moat.decoy.Alert;
 import java.io.IOException;
 import java.net.URI;
@@ -58,6 +59,11 @@ public final class WebhookSink implements AlertSink {
     if (response.statusCode() / 100 != 2) {
       throw new IOException(url + " answered HTTP " + response.statusCode());
     }
+  }
+
+  @Override
+  public void close() {
+    HttpClients.shutdownNow(client);
   }
 
   /** Slack's incoming-webhook body: a plain {@code text} fallback and one mrkdwn section block. */
