@@ -2,7 +2,6 @@ package dev.moat.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.testing.LocalRegistry;
 import dev.moat.testing.MoatProcess;
 import dev.moat.testing.TestImages;
@@ -85,18 +84,6 @@ class CopyTest {
     assertThat(publisherOnly.exitCode()).as("signatures are not carried without --copy-signatures").isEqualTo(12);
   }
 
-  /** The digests of the platforms' manifests in the index at {@code image}, as skopeo (not Moat) reads them. */
-  private static List<String> childDigests(String image, String... skopeoOptions) throws Exception {
-    List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw"));
-    command.addAll(List.of(skopeoOptions));
-    command.add("docker://" + image);
-    List<String> digests = new ArrayList<>();
-    new ObjectMapper().readTree(TestImages.sh(work, command.toArray(String[]::new))).path("manifests")
-        .forEach(m -> digests.add(m.path("digest").asText()));
-    assertThat(digests).hasSize(2);
-    return digests;
-  }
-
   @Test
   void recursiveSigningSignsEveryPlatformSoAPlatformDigestVerifies() throws Exception {
     String src = source.host() + "/recursive-src/app:multi";
@@ -104,7 +91,8 @@ class CopyTest {
         "docker://" + source.host() + "/upstream/app:multi", "docker://" + src);
     String repo = source.host() + "/recursive-src/app";
     assertThat(moat("sign", src, "--key", "publisher.key").exitCode()).isZero();
-    List<String> children = childDigests(src, "--tls-verify=false");
+    List<String> children = TestImages.platformDigests(src);
+    assertThat(children).hasSize(2);
     for (String child : children) {
       assertThat(moat("verify", repo + "@" + child, "--key", "stranger.pub").exitCode()).as("not yet signed").isEqualTo(10);
     }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -146,9 +145,7 @@ class ActionRunTest {
     Path layout = TestImages.buildMultiArch(Files.createDirectories(temp.resolve("images")), "multi");
     TestImages.push(layout, "multi", plain, "action/multi:v1");
     String image = plain.host() + "/action/multi:v1";
-    List<String> children = new ArrayList<>();
-    new ObjectMapper().readTree(TestImages.sh(temp, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + image))
-        .path("manifests").forEach(m -> children.add(m.path("digest").asText()));
+    List<String> children = TestImages.platformDigests(image);
     assertThat(children).hasSize(2);
 
     LocalActionRun.Outcome sign = run(action("sign").input("image", image).input("key", work.resolve("alice.key").toString())

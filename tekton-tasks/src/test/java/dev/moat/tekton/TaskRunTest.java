@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -178,9 +177,7 @@ class TaskRunTest {
     Path layout = TestImages.buildMultiArch(Files.createDirectories(run.resolve("images")), "multi");
     TestImages.push(layout, "multi", plain, "tekton/multi:v1");
     String image = plain.host() + "/tekton/multi:v1";
-    List<String> children = new ArrayList<>();
-    new ObjectMapper().readTree(TestImages.sh(run, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + image))
-        .path("manifests").forEach(m -> children.add(m.path("digest").asText()));
+    List<String> children = TestImages.platformDigests(image);
     assertThat(children).hasSize(2);
 
     LocalTaskRun.Outcome sign = new LocalTaskRun(TektonCatalog.task("moat-sign"))

@@ -109,6 +109,17 @@ public final class TestImages {
     return digest;
   }
 
+  /**
+   * The digests of the platforms' manifests in the index at {@code image} (a full reference) in a plain-HTTP
+   * registry, as skopeo reads them (not Moat).
+   */
+  public static List<String> platformDigests(String image) throws IOException, InterruptedException {
+    List<String> digests = new ArrayList<>();
+    Json.MAPPER.readTree(sh(null, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + image))
+        .path("manifests").forEach(m -> digests.add(m.path("digest").asText()));
+    return digests;
+  }
+
   public static List<String> destinationFlags(LocalRegistry registry) {
     List<String> flags = new ArrayList<>();
     if (registry.caCertificate() == null) {
