@@ -6,7 +6,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 CACHE="$BENCH_DIR/.cache"
 REGISTRY_BIN=${REGISTRY_BIN:-/usr/bin/docker-registry}
 JAR="$ROOT/shared-core/target/moat.jar"
-# bench/copy's archive for `java -jar moat.jar --version`; the launcher keeps its own (moat.jsa, trained on the demo).
+# bench/copy's archive for `java -jar moat.jar --version`; the launcher keeps its own (moat-<JDK key>.jsa, trained on the demo).
 JSA="$ROOT/shared-core/target/moat-version.jsa"
 
 say() { printf '%s\n' "$*"; }
