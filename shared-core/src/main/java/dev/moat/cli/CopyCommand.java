@@ -36,7 +36,7 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = "--threshold", paramLabel = "N", defaultValue = "1", description = "Distinct verify keys that must have signed. Default: ${DEFAULT-VALUE}.")
   int threshold;
 
-  @Option(names = "--verify-annotation", paramLabel = "KEY=VALUE",
+  @Option(names = "--verify-annotation", paramLabel = "KEY=VALUE", converter = {AnnotationPart.Key.class, AnnotationPart.Value.class},
       description = "A source signature counts only if it carries this signed annotation. Repeatable.")
   Map<String, String> verifyAnnotations = new LinkedHashMap<>();
 
@@ -49,7 +49,8 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = "--signature-layout", paramLabel = "LAYOUT", defaultValue = "both", description = "legacy, bundle or both. Default: ${DEFAULT-VALUE}.")
   String layout;
 
-  @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Signed annotation on the destination signature. Repeatable.")
+  @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", converter = {AnnotationPart.Key.class, AnnotationPart.Value.class},
+      description = "Signed annotation on the destination signature. Repeatable.")
   Map<String, String> annotations = new LinkedHashMap<>();
 
   @Option(names = "--recursive", description = "When signing a multi-platform copy, also sign the image of every platform.")

@@ -28,7 +28,8 @@ final class SignCommand implements Callable<Integer> {
       description = "Private key: a file (PKCS#8, encrypted PKCS#8, cosign), env://VAR, or a pkcs11: URI. Passphrase from MOAT_PASSPHRASE or COSIGN_PASSWORD.")
   String key;
 
-  @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Signed annotation. Repeatable.")
+  @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", converter = {AnnotationPart.Key.class, AnnotationPart.Value.class},
+      description = "Signed annotation. Repeatable.")
   Map<String, String> annotations = new LinkedHashMap<>();
 
   @Option(names = "--signature-layout", paramLabel = "LAYOUT", defaultValue = "both",

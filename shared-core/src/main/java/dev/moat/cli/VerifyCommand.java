@@ -30,7 +30,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--threshold", paramLabel = "N", defaultValue = "1", description = "Distinct keys that must have signed. Default: ${DEFAULT-VALUE}.")
   int threshold;
 
-  @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE",
+  @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", converter = {AnnotationPart.Key.class, AnnotationPart.Value.class},
       description = "A signature counts only if it carries this signed annotation. Repeatable.")
   Map<String, String> annotations = new LinkedHashMap<>();
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MoatCliTest {
 
@@ -49,6 +51,25 @@ class MoatCliTest {
   void helpForASubcommandPrintsItsUsage() {
     assertThat(run("help", "verify")).isZero();
     assertThat(out.toString()).startsWith("Usage: moat verify").contains("--threshold");
+  }
+
+  @Test
+  void annotationKeysAndValuesAreTrimmedAsTheJenkinsStepsTrimThem() {
+    for (String[] args : new String[][] {
+        {"verify", "img", "--key", "k.pub", "-a", " env = prod ", "--annotation", "team=payments"},
+        {"sign", "img", "--key", "k.key", "-a", " env = prod ", "--annotation", "team=payments"},
+        {"copy", "a", "b", "--verify-key", "k.pub", "--verify-annotation", " env = prod ", "--verify-annotation", "team=payments"}}) {
+      CommandLine.ParseResult parsed = MoatCli.commandLine(args).parseArgs(args).subcommand();
+      String option = args[0].equals("copy") ? "--verify-annotation" : "-a";
+      Map<String, String> annotations = parsed.matchedOptionValue(option, Map.of());
+      assertThat(annotations).as(args[0]).containsExactly(Map.entry("env", "prod"), Map.entry("team", "payments"));
+    }
+  }
+
+  @Test
+  void anAnnotationWithoutAKeyIsBadInput() {
+    assertThat(run("verify", "img", "--key", "k.pub", "-a", " =prod")).isEqualTo(2);
+    assertThat(err.toString()).contains("an annotation needs a key", "Try 'moat verify --help'");
   }
 
   @Test
