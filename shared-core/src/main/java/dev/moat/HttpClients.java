@@ -3,6 +3,7 @@ package dev.moat;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.http.HttpClient;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,17 +49,18 @@ public final class HttpClients {
    * theirs (fabric8's Kubernetes client on JDK 17). Only for a process that is about to exit: the CLI's main.
    */
   public static void stopAllBeforeExit() {
-    interruptSelectors(SELECTOR);
+    interruptThreads(name -> SELECTOR.matcher(name).matches());
   }
 
   private static void interruptSelector(HttpClient client) {
     Matcher id = ID.matcher(client.toString());
     if (id.find()) {
-      interruptSelectors(Pattern.compile(Pattern.quote("HttpClient-" + id.group(1) + "-SelectorManager")));
+      String selector = "HttpClient-" + id.group(1) + "-SelectorManager";
+      interruptThreads(selector::equals);
     }
   }
 
-  private static void interruptSelectors(Pattern name) {
+  private static void interruptThreads(Predicate<String> named) {
     ThreadGroup root = Thread.currentThread().getThreadGroup();
     while (root.getParent() != null) {
       root = root.getParent();
@@ -66,7 +68,7 @@ public final class HttpClients {
     Thread[] threads = new Thread[root.activeCount() + 16];
     int count = root.enumerate(threads, true);
     for (int i = 0; i < count; i++) {
-      if (name.matcher(threads[i].getName()).matches()) {
+      if (named.test(threads[i].getName())) {
         threads[i].interrupt();
       }
     }

@@ -54,38 +54,30 @@ public final class ImageSigner {
    */
   public Signed sign(ImageRepository repository, Manifest manifest, SigningKey key, Map<String, String> annotations, Set<SignatureLayout> layouts,
       boolean recursive) throws MoatException {
-    Signed top = signOne(repository, manifest, key, annotations, layouts);
-    if (!recursive || !manifest.isIndex()) {
-      return top;
-    }
-    List<String> written = new ArrayList<>(top.written());
-    List<String> kept = new ArrayList<>(top.kept());
-    Deque<Manifest> indexes = new ArrayDeque<>(List.of(manifest));
+    String keyId = PublicKeys.fingerprint(key.publicKey());
+    List<String> written = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    Deque<Manifest> toSign = new ArrayDeque<>(List.of(manifest));
     Set<Digest> seen = new HashSet<>(Set.of(manifest.digest()));
-    while (!indexes.isEmpty()) {
-      for (Descriptor child : indexes.pop().manifests()) {
-        if (!seen.add(child.digest())) {
-          continue;
-        }
-        Manifest childManifest = repository.fetchManifest(child.digest().toString());
-        Signed signed = signOne(repository, childManifest, key, annotations, layouts);
-        written.addAll(signed.written());
-        kept.addAll(signed.kept());
-        if (childManifest.isIndex()) {
-          indexes.push(childManifest);
+    while (!toSign.isEmpty()) {
+      Manifest next = toSign.removeFirst();
+      signOne(repository, next, key, keyId, annotations, layouts, written, kept);
+      if (recursive) {
+        for (Descriptor child : next.manifests()) {
+          if (seen.add(child.digest())) {
+            toSign.addLast(repository.fetchManifest(child.digest().toString()));
+          }
         }
       }
     }
-    return new Signed(top.image(), top.identity(), top.keyId(), written, kept);
+    return new Signed(manifest.digest(), repository.identity(), keyId, written, kept);
   }
 
-  private Signed signOne(ImageRepository repository, Manifest manifest, SigningKey key, Map<String, String> annotations, Set<SignatureLayout> layouts)
-      throws MoatException {
+  /** Signs one manifest in each layout asked, adding what it wrote to {@code written} and what was there to {@code kept}. */
+  private void signOne(ImageRepository repository, Manifest manifest, SigningKey key, String keyId, Map<String, String> annotations,
+      Set<SignatureLayout> layouts, List<String> written, List<String> kept) throws MoatException {
     Digest digest = manifest.digest();
-    String keyId = PublicKeys.fingerprint(key.publicKey());
     String identity = repository.identity();
-    List<String> written = new ArrayList<>();
-    List<String> kept = new ArrayList<>();
     if (layouts.contains(SignatureLayout.LEGACY)) {
       byte[] payload = new SimpleSigningPayload(identity, digest, annotations).toBytes();
       Optional<StoredSignature> same = sameSignature(() -> CosignSignatureLayout.read(repository, digest), payload, key.publicKey());
@@ -110,7 +102,6 @@ public final class ImageSigner {
         written.add("bundle " + repository.describe() + "@" + artifact);
       }
     }
-    return new Signed(digest, identity, keyId, written, kept);
   }
 
   private interface StoredSignatures {

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -62,15 +63,13 @@ public final class ImageVerifier {
       message = where + " is signed by " + ordered.size() + " of the " + threshold + " keys required (" + names(ordered) + ")";
     } else if (has(checks, Verification.Outcome.ANNOTATION_MISMATCH)) {
       failure = Failure.ANNOTATION_MISMATCH;
+      String carried = with(checks, Verification.Outcome.ANNOTATION_MISMATCH).stream()
+          .map(c -> c.signature().annotations().isEmpty() ? "none" : render(c.signature().annotations())).distinct().collect(Collectors.joining("; "));
+      List<Verification.Check> broken = with(checks, Verification.Outcome.INVALID_SIGNATURE);
       message = where + " is signed by " + names(keysWith(checks, Verification.Outcome.ANNOTATION_MISMATCH))
-          + " but not with the required annotation(s) " + render(required) + " (signed: "
-          + checks.stream().filter(c -> c.outcome() == Verification.Outcome.ANNOTATION_MISMATCH)
-              .map(c -> c.signature().annotations().isEmpty() ? "none" : render(c.signature().annotations())).distinct().collect(Collectors.joining("; "))
-          + ")" + (has(checks, Verification.Outcome.INVALID_SIGNATURE)
-              ? "; also " + checks.stream().filter(c -> c.outcome() == Verification.Outcome.INVALID_SIGNATURE).count()
-                  + " signature(s) that do not verify: " + checks.stream().filter(c -> c.outcome() == Verification.Outcome.INVALID_SIGNATURE)
-                      .map(c -> c.signature().location()).collect(Collectors.joining(", "))
-              : "");
+          + " but not with the required annotation(s) " + render(required) + " (signed: " + carried + ")"
+          + (broken.isEmpty() ? "" : "; also " + broken.size() + " signature(s) that do not verify: "
+              + broken.stream().map(c -> c.signature().location()).collect(Collectors.joining(", ")));
     } else if (has(checks, Verification.Outcome.DIGEST_MISMATCH)) {
       failure = Failure.DIGEST_MISMATCH;
       message = where + " carries a signature by " + names(keysWith(checks, Verification.Outcome.DIGEST_MISMATCH))
@@ -122,8 +121,12 @@ public final class ImageVerifier {
     return checks.stream().filter(c -> c.outcome() == outcome && c.key() != null).map(Verification.Check::key).distinct().toList();
   }
 
+  private static List<Verification.Check> with(List<Verification.Check> checks, Verification.Outcome outcome) {
+    return checks.stream().filter(c -> c.outcome() == outcome).toList();
+  }
+
   private static String render(Map<String, String> annotations) {
-    return new java.util.TreeMap<>(annotations).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    return new TreeMap<>(annotations).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
   }
 
   private static String names(List<TrustedKey> keys) {
